@@ -1,0 +1,33 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+export DBT_DUCKDB_PATH ?= target/identity.duckdb
+export IDENTITY_EXPORT_PATH ?= target/exports
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: setup run build test test-python bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+## Build the pipeline on the bundled demo exports, write the export files, print a summary.
+run: setup
+	mkdir -p target
+	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
+	$(BIN)/python scripts/summary.py
+
+## Every check: dbt build (data and unit tests) on the demo, then pytest.
+test: setup
+	mkdir -p target
+	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
+	$(BIN)/python -m pytest tests_py
+
+clean:
+	rm -rf target logs

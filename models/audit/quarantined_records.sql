@@ -1,0 +1,90 @@
+{# One row per rejected raw row or rejected value, with where it came from
+   and why. A row-level rejection (the row is not used) and the value-level
+   rejections that explain it are separate rows; a rejected value in a row
+   that has another good identifier only costs that value. #}
+{% set staged = [
+    ('stg_zoom__webinar_attendees', ['email', 'phone']),
+    ('stg_ringcentral__calls', ['phone']),
+    ('stg_app__users', ['email', 'phone']),
+    ('stg_offline__touches', ['email', 'phone']),
+] %}
+
+with
+
+{% for model, kinds in staged %}
+{{ model }} as (
+
+    select * from {{ ref(model) }}
+
+),
+
+{{ model }}_rejections as (
+
+    select
+        source_system,
+        source_file,
+        source_row_number,
+        'row' as rejected_column,
+        row_rejection_reason as reason,
+        true as is_row_rejected,
+        _loaded_at
+
+    from {{ model }}
+    where row_rejection_reason is not null
+    {%- for kind in kinds %}
+
+    union all
+
+    select
+        source_system,
+        source_file,
+        source_row_number,
+        '{{ kind }}' as rejected_column,
+        {{ kind }}_rejection_reason as reason,
+        false as is_row_rejected,
+        _loaded_at
+
+    from {{ model }}
+    where {{ kind }}_rejection_reason is not null
+    {%- endfor %}
+
+),
+
+{% endfor %}
+
+unioned as (
+
+    {% for model, kinds in staged %}
+    select * from {{ model }}_rejections
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        {{ hash_identifier("source_system || '|' || source_file || '|' || cast(source_row_number as varchar) || '|' || rejected_column") }}
+            as quarantine_id,
+
+        ---------- strings
+        source_system,
+        source_file,
+        rejected_column,
+        reason,
+
+        ---------- numerics
+        source_row_number,
+
+        ---------- booleans
+        is_row_rejected,
+
+        ---------- provenance
+        _loaded_at
+
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,61 @@
+{# One row per (device_id, user_id) link known now: a lead's device folds
+   into the user it became. Timed at the later of the signup and the first
+   sight of the device, the moment the link became true. #}
+{% set identify_event_type = var('identity__identify_event_type') %}
+
+with
+
+persons as (
+
+    select * from {{ ref('dim_persons') }}
+
+),
+
+first_properties as (
+
+    select
+        person_id,
+        device_id,
+        user_id,
+        greatest(signed_up_at, first_seen_at) as linked_at,
+        {{ json_object_without_nulls([
+            ('first_offline_touch_type', 'first_touch_event_type'),
+            ('first_offline_touch_source', 'first_touch_source'),
+            ('first_offline_touch_at', "strftime(first_touch_at, '%Y-%m-%dT%H:%M:%SZ')"),
+        ]) }} as set_once_properties,
+        {{ json_object_without_nulls([
+            ('has_offline_touches', 'touch_count > 0'),
+        ]) }} as set_properties
+
+    from persons
+    where device_id is not null
+        and user_id is not null
+        and touch_count > 0
+
+),
+
+final as (
+
+    select
+        {{ hash_identifier("'identify|' || device_id || '|' || user_id") }} as insert_id,
+        '{{ identify_event_type }}' as event_type,
+        user_id,
+        device_id,
+        {{ to_epoch_ms('linked_at') }} as time,
+        {% if identify_event_type == '$identify' %}cast(null as json){% else %}cast('{}' as json){% endif %}
+            as event_properties,
+        {% if identify_event_type == '$identify' -%}
+        {{ json_object_without_nulls([
+            ('$setOnce', 'set_once_properties'),
+            ('$set', 'set_properties'),
+        ]) }}
+        {%- else -%}
+        cast(json_merge_patch(set_properties, set_once_properties) as json)
+        {%- endif %} as user_properties,
+        person_id
+
+    from first_properties
+
+)
+
+select * from final

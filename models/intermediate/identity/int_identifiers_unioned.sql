@@ -1,0 +1,127 @@
+{# One row per record and identifier: the evidence of the identity graph.
+   A record is a touch or a product user; every identifier in it co-occurs
+   with every other. #}
+with
+
+touches as (
+
+    select * from {{ ref('int_touches_unioned') }}
+
+),
+
+users as (
+
+    select *
+    from {{ ref('stg_app__users') }}
+    where row_rejection_reason is null
+    qualify row_number() over (
+        partition by user_id order by created_at, source_file, source_row_number
+    ) = 1
+
+),
+
+touch_emails as (
+
+    select
+        touch_id as record_id,
+        source_system,
+        'email' as identifier_type,
+        email_sha256 as identifier_sha256,
+        cast(null as varchar) as user_id,
+        name_sha256,
+        is_role_email as is_role_address,
+        occurred_at as observed_at
+
+    from touches
+    where email_sha256 is not null
+
+),
+
+touch_phones as (
+
+    select
+        touch_id as record_id,
+        source_system,
+        'phone' as identifier_type,
+        phone_sha256 as identifier_sha256,
+        cast(null as varchar) as user_id,
+        name_sha256,
+        false as is_role_address,
+        occurred_at as observed_at
+
+    from touches
+    where phone_sha256 is not null
+
+),
+
+user_ids as (
+
+    select
+        'user:' || user_id as record_id,
+        source_system,
+        'user_id' as identifier_type,
+        {{ hash_identifier('user_id') }} as identifier_sha256,
+        user_id,
+        cast(null as varchar) as name_sha256,
+        false as is_role_address,
+        created_at as observed_at
+
+    from users
+
+),
+
+user_emails as (
+
+    select
+        'user:' || user_id as record_id,
+        source_system,
+        'email' as identifier_type,
+        email_sha256 as identifier_sha256,
+        cast(null as varchar) as user_id,
+        cast(null as varchar) as name_sha256,
+        coalesce(is_role_email, false) as is_role_address,
+        created_at as observed_at
+
+    from users
+    where email_sha256 is not null
+
+),
+
+user_phones as (
+
+    select
+        'user:' || user_id as record_id,
+        source_system,
+        'phone' as identifier_type,
+        phone_sha256 as identifier_sha256,
+        cast(null as varchar) as user_id,
+        cast(null as varchar) as name_sha256,
+        false as is_role_address,
+        created_at as observed_at
+
+    from users
+    where phone_sha256 is not null
+
+),
+
+final as (
+
+    select
+        *,
+        identifier_type || ':' || identifier_sha256 as identifier_id
+
+    from (
+        select * from touch_emails
+        union all
+        select * from touch_phones
+        union all
+        select * from user_ids
+        union all
+        select * from user_emails
+        union all
+        select * from user_phones
+    ) as unioned
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+{# Connected components of every edge, before the user-conflict guard. #}
+with recursive
+
+edges as (
+
+    select node_a, node_b from {{ ref('int_identity_edges') }}
+    union all
+    select node_b, node_a from {{ ref('int_identity_edges') }}
+
+),
+
+reach (node_id, component_id) as (
+
+    select node_a, node_a from edges
+    union
+    select edges.node_b, reach.component_id
+    from reach
+    inner join edges
+        on reach.node_id = edges.node_a
+
+),
+
+final as (
+
+    select
+        node_id,
+        min(component_id) as component_id
+
+    from reach
+    group by 1
+
+)
+
+select * from final

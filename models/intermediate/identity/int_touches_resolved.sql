@@ -1,0 +1,34 @@
+{# One row per touch with the person it belongs to. A touch whose
+   identifiers ended in different persons (a refused or shared link) goes to
+   the person of its email, else of its phone: the more personal evidence. #}
+with
+
+touches as (
+
+    select * from {{ ref('int_touches_unioned') }}
+
+),
+
+clustered as (
+
+    select * from {{ ref('int_identifiers_clustered') }}
+
+),
+
+final as (
+
+    select
+        touches.*,
+        coalesce(by_email.person_id, by_phone.person_id) as person_id,
+        coalesce(by_email.device_id, by_phone.device_id) as device_id,
+        coalesce(by_email.user_id, by_phone.user_id) as user_id
+
+    from touches
+    left join clustered as by_email
+        on by_email.identifier_id = 'email:' || touches.email_sha256
+    left join clustered as by_phone
+        on by_phone.identifier_id = 'phone:' || touches.phone_sha256
+
+)
+
+select * from final

@@ -1,0 +1,101 @@
+{# Every off-platform touch with at least one usable identifier, from every
+   source, deduplicated on content so a re-uploaded export adds nothing. #}
+with
+
+webinar_touches as (
+
+    select * from {{ ref('int_zoom__webinar_touches') }}
+
+),
+
+calls as (
+
+    select *
+    from {{ ref('stg_ringcentral__calls') }}
+    where row_rejection_reason is null
+        and phone_sha256 is not null
+    qualify row_number() over (partition by call_id order by source_file, source_row_number) = 1
+
+),
+
+offline_touches as (
+
+    select *
+    from {{ ref('stg_offline__touches') }}
+    where row_rejection_reason is null
+        and coalesce(email_sha256, phone_sha256) is not null
+    qualify row_number() over (
+        partition by touch_source, touch_id order by source_file, source_row_number
+    ) = 1
+
+),
+
+call_touches as (
+
+    select
+        {{ hash_identifier("'ringcentral|call|' || call_id") }} as touch_id,
+        'ringcentral' as source_system,
+        case
+            when direction = 'outbound' then '{{ var("identity__event_type_outbound_call") }}'
+            else '{{ var("identity__event_type_inbound_call") }}'
+        end as event_type,
+        started_at as occurred_at,
+        cast(null as varchar) as email_sha256,
+        phone_sha256,
+        name_sha256,
+        false as is_role_email,
+        {{ json_object_without_nulls([
+            ('source_system', "'ringcentral'"),
+            ('call_id', 'call_id'),
+            ('call_session_id', 'session_id'),
+            ('call_direction', 'direction'),
+            ('call_result', 'result'),
+            ('call_action', 'action'),
+            ('call_duration_seconds', 'duration_seconds'),
+        ]) }} as event_properties,
+        source_file,
+        source_row_number,
+        _loaded_at
+
+    from calls
+
+),
+
+other_touches as (
+
+    select
+        {{ hash_identifier("'offline|' || touch_source || '|' || touch_id") }} as touch_id,
+        'offline' as source_system,
+        event_type,
+        occurred_at,
+        email_sha256,
+        phone_sha256,
+        name_sha256,
+        coalesce(is_role_email, false) as is_role_email,
+        cast(json_merge_patch(
+            cast(properties as json),
+            {{ json_object_without_nulls([
+                ('source_system', "'offline'"),
+                ('touch_source', 'touch_source'),
+                ('touch_id', 'touch_id'),
+            ]) }}
+        ) as json) as event_properties,
+        source_file,
+        source_row_number,
+        _loaded_at
+
+    from offline_touches
+
+),
+
+final as (
+
+    select * from webinar_touches
+    union all
+    select * from call_touches
+    union all
+    select * from other_touches
+
+)
+
+select * from final

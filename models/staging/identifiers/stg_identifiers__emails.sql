@@ -1,0 +1,111 @@
+with
+
+zoom_rows as (
+
+    select email as email_raw
+    from {{ ref('base_zoom__attendee_report_rows') }}
+    where load_error is null
+
+),
+
+user_rows as (
+
+    select email as email_raw
+    from {{ ref('base_app__user_rows') }}
+    where load_error is null
+
+),
+
+touch_rows as (
+
+    select email as email_raw
+    from {{ ref('base_offline__touch_rows') }}
+    where load_error is null
+
+),
+
+blocklist as (
+
+    select
+        lower(identifier_value) as identifier_value,
+        min(reason) as reason
+
+    from {{ ref('identifier_blocklist') }}
+    where identifier_type in ('any', 'email')
+    group by 1
+
+),
+
+role_local_parts as (
+
+    select lower(local_part) as local_part
+    from {{ ref('role_email_local_parts') }}
+
+),
+
+candidates as (
+
+    select distinct email_raw
+    from (
+        select * from zoom_rows
+        union all
+        select * from user_rows
+        union all
+        select * from touch_rows
+    ) as unioned
+    where nullif(trim(email_raw), '') is not null
+
+),
+
+cleaned as (
+
+    select
+        email_raw,
+        {{ canonicalize_email(clean_email('email_raw')) }} as email_cleaned
+
+    from candidates
+
+),
+
+judged as (
+
+    select
+        cleaned.email_raw,
+        cleaned.email_cleaned,
+        coalesce(
+            case
+                when blocked.identifier_value is not null
+                    then 'email: placeholder value (' || blocked.reason || ')'
+            end,
+            {{ email_rejection_reason('cleaned.email_cleaned') }}
+        ) as email_rejection_reason,
+        role_local_parts.local_part is not null as is_role_address
+
+    from cleaned
+    left join blocklist as blocked
+        on cleaned.email_cleaned = blocked.identifier_value
+    left join role_local_parts
+        on split_part(cleaned.email_cleaned, '@', 1) = role_local_parts.local_part
+
+),
+
+final as (
+
+    select
+        ---------- identifiers (pii)
+        email_raw,
+        case when email_rejection_reason is null then email_cleaned end as email_normalized,
+        {{ hash_identifier('case when email_rejection_reason is null then email_cleaned end') }}
+            as email_sha256,
+
+        ---------- strings
+        email_rejection_reason,
+
+        ---------- booleans
+        coalesce(is_role_address and email_rejection_reason is null, false) as is_role_address
+
+    from judged
+
+)
+
+select * from final

@@ -1,0 +1,77 @@
+{# Every distinct (raw phone, region hint) of every source, parsed once. #}
+with
+
+zoom_rows as (
+
+    select
+        zoom_rows.phone as phone_raw,
+        country_regions.region_code as region_hint
+
+    from {{ ref('base_zoom__attendee_report_rows') }} as zoom_rows
+    left join {{ ref('country_regions') }} as country_regions
+        on lower(trim(zoom_rows.country_region_name))
+        = lower(country_regions.country_region_name)
+    where zoom_rows.load_error is null
+
+),
+
+call_rows as (
+
+    select
+        case
+            when lower(direction) = 'outbound' then to_phone_number
+            else from_phone_number
+        end as phone_raw,
+        cast(null as varchar) as region_hint
+
+    from {{ ref('base_ringcentral__call_log_rows') }}
+    where load_error is null
+
+),
+
+user_rows as (
+
+    select
+        phone as phone_raw,
+        cast(null as varchar) as region_hint
+
+    from {{ ref('base_app__user_rows') }}
+    where load_error is null
+
+),
+
+touch_rows as (
+
+    select
+        phone as phone_raw,
+        cast(null as varchar) as region_hint
+
+    from {{ ref('base_offline__touch_rows') }}
+    where load_error is null
+
+),
+
+unioned as (
+
+    select * from zoom_rows
+    union all
+    select * from call_rows
+    union all
+    select * from user_rows
+    union all
+    select * from touch_rows
+
+),
+
+final as (
+
+    select distinct
+        phone_raw,
+        coalesce(region_hint, '{{ var("identity__default_phone_region") }}') as region_hint
+
+    from unioned
+    where nullif(trim(phone_raw), '') is not null
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+with
+
+parsed as (
+
+    select * from {{ ref('stg_identifiers__phones_e164') }}
+
+),
+
+blocklist as (
+
+    select
+        lower(identifier_value) as identifier_value,
+        min(reason) as reason
+
+    from {{ ref('identifier_blocklist') }}
+    where identifier_type in ('any', 'phone')
+    group by 1
+
+),
+
+judged as (
+
+    select
+        parsed.phone_raw,
+        parsed.region_hint,
+        case
+            when raw_blocked.identifier_value is not null
+                or e164_blocked.identifier_value is not null
+                then null
+            else parsed.phone_e164
+        end as phone_e164,
+        case
+            when raw_blocked.identifier_value is not null
+                then 'phone: placeholder value (' || raw_blocked.reason || ')'
+            when e164_blocked.identifier_value is not null
+                then 'phone: blocklisted number (' || e164_blocked.reason || ')'
+            else parsed.phone_parse_error
+        end as phone_rejection_reason
+
+    from parsed
+    left join blocklist as raw_blocked
+        on lower(trim(parsed.phone_raw)) = raw_blocked.identifier_value
+    left join blocklist as e164_blocked
+        on parsed.phone_e164 = e164_blocked.identifier_value
+
+),
+
+final as (
+
+    select
+        ---------- identifiers (pii)
+        phone_raw,
+        region_hint,
+        phone_e164,
+        {{ hash_identifier('phone_e164') }} as phone_sha256,
+
+        ---------- strings
+        phone_rejection_reason
+
+    from judged
+
+)
+
+select * from final

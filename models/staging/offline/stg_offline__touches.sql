@@ -1,0 +1,104 @@
+with
+
+touch_rows as (
+
+    select * from {{ ref('base_offline__touch_rows') }}
+
+),
+
+emails as (
+
+    select * from {{ ref('stg_identifiers__emails') }}
+
+),
+
+phones as (
+
+    select * from {{ ref('stg_identifiers__phones') }}
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('occurred_at') }} as occurred_at_utc,
+        coalesce(nullif(trim(properties), ''), '{}') as properties_text
+
+    from touch_rows
+
+),
+
+judged as (
+
+    select
+        *,
+        case
+            when load_error is not null then load_error
+            when nullif(trim(touch_id), '') is null then 'touch_id missing'
+            when nullif(trim(source), '') is null then 'source missing'
+            when nullif(trim(event_type), '') is null then 'event_type missing'
+            when occurred_at_utc is null then 'occurred_at is not an ISO-8601 timestamp'
+            when not coalesce(json_valid(properties_text), false)
+                or json_type(try_cast(properties_text as json)) <> 'OBJECT'
+                then 'properties is not a JSON object'
+        end as row_rejection_reason
+
+    from typed
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+            as offline_touch_row_id,
+        trim(judged.touch_id) as touch_id,
+
+        ---------- identifiers (pii: never leaves staging)
+        emails.email_normalized,
+        emails.email_sha256,
+        emails.is_role_address as is_role_email,
+        phones.phone_e164,
+        phones.phone_sha256,
+        nullif(lower(trim(judged.full_name)), '') as name_normalized,
+        {{ hash_identifier("nullif(lower(trim(judged.full_name)), '')") }} as name_sha256,
+
+        ---------- strings
+        trim(judged.source) as touch_source,
+        trim(judged.event_type) as event_type,
+        case
+            when judged.row_rejection_reason is null then judged.properties_text
+        end as properties,
+        emails.email_rejection_reason,
+        phones.phone_rejection_reason,
+        coalesce(
+            judged.row_rejection_reason,
+            case
+                when emails.email_sha256 is null and phones.phone_sha256 is null
+                    then 'no usable identifier: email and phone missing or rejected'
+            end
+        ) as row_rejection_reason,
+
+        ---------- timestamps
+        judged.occurred_at_utc as occurred_at,
+
+        ---------- provenance
+        'offline' as source_system,
+        judged.source_file,
+        judged.source_row_number,
+        judged.source_file_sha256,
+        judged.source_file_modified_at,
+        judged._loaded_at
+
+    from judged
+    left join emails
+        on judged.email = emails.email_raw
+    left join phones
+        on judged.phone = phones.phone_raw
+        and phones.region_hint = '{{ var("identity__default_phone_region") }}'
+
+)
+
+select * from final

@@ -1,0 +1,101 @@
+with
+
+call_rows as (
+
+    select * from {{ ref('base_ringcentral__call_log_rows') }}
+
+),
+
+phones as (
+
+    select * from {{ ref('stg_identifiers__phones') }}
+
+),
+
+typed as (
+
+    select
+        *,
+        lower(trim(direction)) as direction_normalized,
+        case
+            when lower(trim(direction)) = 'outbound' then to_phone_number
+            else from_phone_number
+        end as counterpart_phone_raw,
+        case
+            when lower(trim(direction)) = 'outbound' then to_name
+            else from_name
+        end as counterpart_name,
+        {{ parse_iso_timestamp('start_time') }} as started_at,
+        {{ dbt.safe_cast('duration', dbt.type_int()) }} as duration_seconds_int
+
+    from call_rows
+
+),
+
+judged as (
+
+    select
+        *,
+        case
+            when load_error is not null then load_error
+            when nullif(trim(call_id), '') is null then 'call id missing'
+            when started_at is null then 'startTime is not an ISO-8601 timestamp'
+            when direction_normalized not in ('inbound', 'outbound')
+                then 'direction is neither Inbound nor Outbound'
+        end as row_rejection_reason
+
+    from typed
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+            as call_log_row_id,
+        trim(judged.call_id) as call_id,
+        trim(judged.session_id) as session_id,
+
+        ---------- identifiers (pii: never leaves staging)
+        phones.phone_e164,
+        phones.phone_sha256,
+        nullif(lower(trim(judged.counterpart_name)), '') as name_normalized,
+        {{ hash_identifier("nullif(lower(trim(judged.counterpart_name)), '')") }} as name_sha256,
+
+        ---------- strings
+        judged.direction_normalized as direction,
+        judged.call_type,
+        judged.action,
+        judged.result,
+        phones.phone_rejection_reason,
+        coalesce(
+            judged.row_rejection_reason,
+            case
+                when phones.phone_sha256 is null
+                    then 'no usable identifier: caller phone missing or rejected'
+            end
+        ) as row_rejection_reason,
+
+        ---------- numerics
+        judged.duration_seconds_int as duration_seconds,
+
+        ---------- timestamps
+        judged.started_at,
+
+        ---------- provenance
+        'ringcentral' as source_system,
+        judged.source_file,
+        judged.source_row_number,
+        judged.source_file_sha256,
+        judged.source_file_modified_at,
+        judged._loaded_at
+
+    from judged
+    left join phones
+        on judged.counterpart_phone_raw = phones.phone_raw
+        and phones.region_hint = '{{ var("identity__default_phone_region") }}'
+
+)
+
+select * from final

@@ -1,0 +1,141 @@
+{% set zoom_formats = ['%b %d, %Y %H:%M:%S', '%m/%d/%Y %I:%M:%S %p', '%Y-%m-%d %H:%M:%S'] %}
+{% set zoom_timezone = var('identity__zoom_timezone') %}
+
+with
+
+report_rows as (
+
+    select * from {{ ref('base_zoom__attendee_report_rows') }}
+
+),
+
+country_regions as (
+
+    select * from {{ ref('country_regions') }}
+
+),
+
+emails as (
+
+    select * from {{ ref('stg_identifiers__emails') }}
+
+),
+
+phones as (
+
+    select * from {{ ref('stg_identifiers__phones') }}
+
+),
+
+typed as (
+
+    select
+        report_rows.*,
+        coalesce(
+            country_regions.region_code, '{{ var("identity__default_phone_region") }}'
+        ) as region_hint,
+        {{ parse_local_timestamp('nullif(report_rows.registration_time, \'--\')', zoom_formats, zoom_timezone) }}
+            as registered_at,
+        {{ parse_local_timestamp('nullif(report_rows.join_time, \'--\')', zoom_formats, zoom_timezone) }}
+            as joined_at,
+        {{ parse_local_timestamp('nullif(report_rows.leave_time, \'--\')', zoom_formats, zoom_timezone) }}
+            as left_at,
+        {{ parse_local_timestamp('report_rows.webinar_started_at', zoom_formats, zoom_timezone) }}
+            as webinar_started_at_utc,
+        {{ dbt.safe_cast("nullif(report_rows.minutes_in_session, '--')", dbt.type_int()) }}
+            as minutes_in_session_int,
+        lower(trim(report_rows.attended)) = 'yes' as has_attended
+
+    from report_rows
+    left join country_regions
+        on lower(trim(report_rows.country_region_name))
+        = lower(country_regions.country_region_name)
+
+),
+
+judged as (
+
+    select
+        *,
+        case
+            when load_error is not null then load_error
+            when nullif(trim(webinar_id), '') is null then 'webinar id missing'
+            when has_attended and joined_at is null
+                then 'Join Time is not a timestamp in a known Zoom format'
+            when has_attended and left_at is null
+                then 'Leave Time is not a timestamp in a known Zoom format'
+            when not has_attended and registered_at is null
+                then 'Registration Time is not a timestamp in a known Zoom format'
+        end as row_rejection_reason
+
+    from typed
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+            as webinar_attendee_row_id,
+        replace(trim(judged.webinar_id), ' ', '') as webinar_id,
+
+        ---------- identifiers (pii: never leaves staging)
+        emails.email_normalized,
+        emails.email_sha256,
+        emails.is_role_address as is_role_email,
+        phones.phone_e164,
+        phones.phone_sha256,
+        nullif(lower(trim(judged.user_name)), '') as name_normalized,
+        {{ hash_identifier("nullif(lower(trim(judged.user_name)), '')") }} as name_sha256,
+
+        ---------- strings
+        judged.section as participant_role,
+        judged.webinar_topic,
+        judged.approval_status,
+        judged.country_region_name,
+        judged.region_hint,
+        nullif(trim(judged.source_name), '') as registration_source,
+        judged.extra_columns as registration_answers,
+        emails.email_rejection_reason,
+        phones.phone_rejection_reason,
+        coalesce(
+            judged.row_rejection_reason,
+            case
+                when judged.section = 'attendee'
+                    and emails.email_sha256 is null and phones.phone_sha256 is null
+                    then 'no usable identifier: email and phone missing or rejected'
+            end
+        ) as row_rejection_reason,
+
+        ---------- numerics
+        judged.minutes_in_session_int as minutes_in_session,
+
+        ---------- booleans
+        judged.has_attended,
+        lower(trim(judged.is_guest)) = 'yes' as is_guest,
+
+        ---------- timestamps
+        judged.webinar_started_at_utc as webinar_started_at,
+        judged.registered_at,
+        judged.joined_at,
+        judged.left_at,
+
+        ---------- provenance
+        'zoom' as source_system,
+        judged.source_file,
+        judged.source_row_number,
+        judged.source_file_sha256,
+        judged.source_file_modified_at,
+        judged._loaded_at
+
+    from judged
+    left join emails
+        on judged.email = emails.email_raw
+    left join phones
+        on judged.phone = phones.phone_raw
+        and judged.region_hint = phones.region_hint
+
+)
+
+select * from final
