@@ -7,7 +7,7 @@ export DBT_DUCKDB_PATH ?= target/identity.duckdb
 export IDENTITY_EXPORT_PATH ?= target/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run build test test-python bench clean
+.PHONY: setup run build test test-python test-spark bench clean
 
 setup: $(VENV)/.installed
 
@@ -28,6 +28,18 @@ test: setup
 	mkdir -p target
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python -m pytest tests_py
+
+## The demo on Spark (dbt-spark session, local pyspark; Java 17) and on DuckDB: export rows must be equal.
+SPARK_VENV := .venv-spark
+
+$(SPARK_VENV)/.installed: requirements-spark.txt
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	touch $@
+
+test-spark: setup $(SPARK_VENV)/.installed
+	mkdir -p target
+	$(BIN)/python scripts/test_spark.py --spark-dbt $(SPARK_VENV)/bin/dbt --duckdb-dbt $(DBT)
 
 clean:
 	rm -rf target logs

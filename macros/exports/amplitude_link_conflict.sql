@@ -5,7 +5,8 @@
 {% macro amplitude_link_conflict(row, exported_links) -%}
     case
         when {{ row }}.user_id is null or {{ row }}.device_id is null then null
-        when count(distinct {{ row }}.user_id) over (partition by {{ row }}.device_id) > 1
+        when min({{ row }}.user_id) over (partition by {{ row }}.device_id)
+            <> max({{ row }}.user_id) over (partition by {{ row }}.device_id)
             then 'device_id would be linked to two user_ids in one run'
         {%- if exported_links is not none %}
         when exists (

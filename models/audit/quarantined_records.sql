@@ -65,7 +65,7 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("source_system || '|' || source_file || '|' || cast(source_row_number as varchar) || '|' || rejected_column") }}
+        {{ hash_identifier("source_system || '|' || source_file || '|' || cast(source_row_number as " ~ dbt.type_string() ~ ") || '|' || rejected_column") }}
             as quarantine_id,
 
         ---------- strings

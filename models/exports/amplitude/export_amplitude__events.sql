@@ -3,6 +3,7 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    contract={'enforced': target.type != 'spark'},
 ) }}
 {# Append-only, like the identifies: each touch is exported once. An event
    exported after its person became a user carries the user_id too. #}

@@ -3,6 +3,7 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    contract={'enforced': target.type != 'spark'},
 ) }}
 {# Append-only: a link is exported once, the run it becomes known, and no
    run rewrites it (Amplitude's change-tracking imports break on rebuilt

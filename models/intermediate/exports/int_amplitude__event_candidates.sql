@@ -18,7 +18,7 @@ final as (
         device_id,
         {{ to_epoch_ms('occurred_at') }} as time,
         event_properties,
-        cast(null as json) as user_properties,
+        cast(null as {{ json_type() }}) as user_properties,
         person_id
 
     from touches

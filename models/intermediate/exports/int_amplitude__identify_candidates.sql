@@ -21,7 +21,7 @@ first_properties as (
         {{ json_object_without_nulls([
             ('first_offline_touch_type', 'first_touch_event_type'),
             ('first_offline_touch_source', 'first_touch_source'),
-            ('first_offline_touch_at', "strftime(first_touch_at, '%Y-%m-%dT%H:%M:%SZ')"),
+            ('first_offline_touch_at', format_iso_timestamp('first_touch_at')),
         ]) }} as set_once_properties,
         {{ json_object_without_nulls([
             ('has_offline_touches', 'touch_count > 0'),
@@ -42,15 +42,15 @@ final as (
         user_id,
         device_id,
         {{ to_epoch_ms('linked_at') }} as time,
-        {% if identify_event_type == '$identify' %}cast(null as json){% else %}cast('{}' as json){% endif %}
+        {% if identify_event_type == '$identify' %}cast(null as {{ json_type() }}){% else %}cast('{}' as {{ json_type() }}){% endif %}
             as event_properties,
         {% if identify_event_type == '$identify' -%}
         {{ json_object_without_nulls([
-            ('$setOnce', 'set_once_properties'),
-            ('$set', 'set_properties'),
+            ('$setOnce', as_json('set_once_properties')),
+            ('$set', as_json('set_properties')),
         ]) }}
         {%- else -%}
-        cast(json_merge_patch(set_properties, set_once_properties) as json)
+        {{ json_merge_patch(as_json('set_properties'), as_json('set_once_properties')) }}
         {%- endif %} as user_properties,
         person_id
 

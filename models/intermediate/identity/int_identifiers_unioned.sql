@@ -27,7 +27,7 @@ touch_emails as (
         source_system,
         'email' as identifier_type,
         email_sha256 as identifier_sha256,
-        cast(null as varchar) as user_id,
+        cast(null as {{ dbt.type_string() }}) as user_id,
         name_sha256,
         is_role_email as is_role_address,
         occurred_at as observed_at
@@ -44,7 +44,7 @@ touch_phones as (
         source_system,
         'phone' as identifier_type,
         phone_sha256 as identifier_sha256,
-        cast(null as varchar) as user_id,
+        cast(null as {{ dbt.type_string() }}) as user_id,
         name_sha256,
         false as is_role_address,
         occurred_at as observed_at
@@ -62,7 +62,7 @@ user_ids as (
         'user_id' as identifier_type,
         {{ hash_identifier('user_id') }} as identifier_sha256,
         user_id,
-        cast(null as varchar) as name_sha256,
+        cast(null as {{ dbt.type_string() }}) as name_sha256,
         false as is_role_address,
         created_at as observed_at
 
@@ -77,8 +77,8 @@ user_emails as (
         source_system,
         'email' as identifier_type,
         email_sha256 as identifier_sha256,
-        cast(null as varchar) as user_id,
-        cast(null as varchar) as name_sha256,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as name_sha256,
         coalesce(is_role_email, false) as is_role_address,
         created_at as observed_at
 
@@ -94,8 +94,8 @@ user_phones as (
         source_system,
         'phone' as identifier_type,
         phone_sha256 as identifier_sha256,
-        cast(null as varchar) as user_id,
-        cast(null as varchar) as name_sha256,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as name_sha256,
         false as is_role_address,
         created_at as observed_at
 

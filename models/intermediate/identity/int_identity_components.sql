@@ -1,4 +1,7 @@
 {# Connected components of every edge, after the user-conflict guard: the persons. #}
+{% if target.type == 'spark' -%}
+{{ spark_connected_components(ref('int_identity_edges_accepted')) }}
+{%- else -%}
 with recursive
 
 edges as (
@@ -32,3 +35,4 @@ final as (
 )
 
 select * from final
+{%- endif %}

@@ -18,7 +18,7 @@ final as (
     select
         components.component_id,
         count(distinct identifiers.user_id) as user_count,
-        string_agg(distinct identifiers.user_id, ', ' order by identifiers.user_id) as user_ids
+        {{ string_agg_distinct('identifiers.user_id', "', '") }} as user_ids
 
     from components
     inner join identifiers

@@ -64,8 +64,8 @@ self_loops as (
     select
         node_id as node_a,
         node_id as node_b,
-        cast(null as varchar) as record_id,
-        cast(null as varchar) as source_system,
+        cast(null as {{ dbt.type_string() }}) as record_id,
+        cast(null as {{ dbt.type_string() }}) as source_system,
         first_seen_at as observed_at
 
     from identifiers
@@ -75,7 +75,7 @@ self_loops as (
 final as (
 
     select
-        {{ hash_identifier("cast(node_a as varchar) || '-' || cast(node_b as varchar) || '|' || coalesce(record_id, 'self')") }}
+        {{ hash_identifier("cast(node_a as " ~ dbt.type_string() ~ ") || '-' || cast(node_b as " ~ dbt.type_string() ~ ") || '|' || coalesce(record_id, 'self')") }}
             as edge_id,
         *
 

@@ -40,7 +40,7 @@ call_touches as (
             else '{{ var("identity__event_type_inbound_call") }}'
         end as event_type,
         started_at as occurred_at,
-        cast(null as varchar) as email_sha256,
+        cast(null as {{ dbt.type_string() }}) as email_sha256,
         phone_sha256,
         name_sha256,
         false as is_role_email,
@@ -72,14 +72,14 @@ other_touches as (
         phone_sha256,
         name_sha256,
         coalesce(is_role_email, false) as is_role_email,
-        cast(json_merge_patch(
-            cast(properties as json),
-            {{ json_object_without_nulls([
+        {{ json_merge_patch(
+            as_json('properties'),
+            json_object_without_nulls([
                 ('source_system', "'offline'"),
                 ('touch_source', 'touch_source'),
                 ('touch_id', 'touch_id'),
-            ]) }}
-        ) as json) as event_properties,
+            ])
+        ) }} as event_properties,
         source_file,
         source_row_number,
         _loaded_at

@@ -2,7 +2,7 @@ with
 
 user_rows as (
 
-    select * from {{ ref('base_app__user_rows') }}
+    select * from {{ engine_ref('base_app__user_rows') }}
 
 ),
 
@@ -50,7 +50,7 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
             as user_row_id,
         trim(judged.user_id) as user_id,
 

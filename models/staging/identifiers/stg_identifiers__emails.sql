@@ -3,7 +3,7 @@ with
 zoom_rows as (
 
     select email as email_raw
-    from {{ ref('base_zoom__attendee_report_rows') }}
+    from {{ engine_ref('base_zoom__attendee_report_rows') }}
     where load_error is null
 
 ),
@@ -11,7 +11,7 @@ zoom_rows as (
 user_rows as (
 
     select email as email_raw
-    from {{ ref('base_app__user_rows') }}
+    from {{ engine_ref('base_app__user_rows') }}
     where load_error is null
 
 ),
@@ -19,7 +19,7 @@ user_rows as (
 touch_rows as (
 
     select email as email_raw
-    from {{ ref('base_offline__touch_rows') }}
+    from {{ engine_ref('base_offline__touch_rows') }}
     where load_error is null
 
 ),

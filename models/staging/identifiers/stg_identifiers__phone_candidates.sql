@@ -7,7 +7,7 @@ zoom_rows as (
         zoom_rows.phone as phone_raw,
         country_regions.region_code as region_hint
 
-    from {{ ref('base_zoom__attendee_report_rows') }} as zoom_rows
+    from {{ engine_ref('base_zoom__attendee_report_rows') }} as zoom_rows
     left join {{ ref('country_regions') }} as country_regions
         on lower(trim(zoom_rows.country_region_name))
         = lower(country_regions.country_region_name)
@@ -22,9 +22,9 @@ call_rows as (
             when lower(direction) = 'outbound' then to_phone_number
             else from_phone_number
         end as phone_raw,
-        cast(null as varchar) as region_hint
+        cast(null as {{ dbt.type_string() }}) as region_hint
 
-    from {{ ref('base_ringcentral__call_log_rows') }}
+    from {{ engine_ref('base_ringcentral__call_log_rows') }}
     where load_error is null
 
 ),
@@ -33,9 +33,9 @@ user_rows as (
 
     select
         phone as phone_raw,
-        cast(null as varchar) as region_hint
+        cast(null as {{ dbt.type_string() }}) as region_hint
 
-    from {{ ref('base_app__user_rows') }}
+    from {{ engine_ref('base_app__user_rows') }}
     where load_error is null
 
 ),
@@ -44,9 +44,9 @@ touch_rows as (
 
     select
         phone as phone_raw,
-        cast(null as varchar) as region_hint
+        cast(null as {{ dbt.type_string() }}) as region_hint
 
-    from {{ ref('base_offline__touch_rows') }}
+    from {{ engine_ref('base_offline__touch_rows') }}
     where load_error is null
 
 ),

@@ -2,7 +2,7 @@ with
 
 parsed as (
 
-    select * from {{ ref('stg_identifiers__phones_e164') }}
+    select * from {{ engine_ref('stg_identifiers__phones_e164') }}
 
 ),
 

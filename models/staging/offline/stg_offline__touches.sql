@@ -2,7 +2,7 @@ with
 
 touch_rows as (
 
-    select * from {{ ref('base_offline__touch_rows') }}
+    select * from {{ engine_ref('base_offline__touch_rows') }}
 
 ),
 
@@ -39,8 +39,7 @@ judged as (
             when nullif(trim(source), '') is null then 'source missing'
             when nullif(trim(event_type), '') is null then 'event_type missing'
             when occurred_at_utc is null then 'occurred_at is not an ISO-8601 timestamp'
-            when not coalesce(json_valid(properties_text), false)
-                or json_type(try_cast(properties_text as json)) <> 'OBJECT'
+            when not {{ is_json_object('properties_text') }}
                 then 'properties is not a JSON object'
         end as row_rejection_reason
 
@@ -52,7 +51,7 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
             as offline_touch_row_id,
         trim(judged.touch_id) as touch_id,
 

@@ -2,7 +2,7 @@ with
 
 call_rows as (
 
-    select * from {{ ref('base_ringcentral__call_log_rows') }}
+    select * from {{ engine_ref('base_ringcentral__call_log_rows') }}
 
 ),
 
@@ -52,7 +52,7 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
             as call_log_row_id,
         trim(judged.call_id) as call_id,
         trim(judged.session_id) as session_id,

@@ -5,7 +5,7 @@ with
 
 report_rows as (
 
-    select * from {{ ref('base_zoom__attendee_report_rows') }}
+    select * from {{ engine_ref('base_zoom__attendee_report_rows') }}
 
 ),
 
@@ -76,7 +76,7 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as varchar)") }}
+        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
             as webinar_attendee_row_id,
         replace(trim(judged.webinar_id), ' ', '') as webinar_id,
 

@@ -1,0 +1,3 @@
+{% macro spark__json_type() -%}
+    string
+{%- endmacro %}
