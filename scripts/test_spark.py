@@ -48,13 +48,15 @@ def run(cmd, env):
 
 
 def normalized(rows):
-    """Rows as comparable tuples sorted on insert_id; JSON text parsed."""
+    """Rows as comparable lists sorted on insert_id; JSON parsed and re-serialized
+    with sorted keys, so key order and spacing do not count but types do
+    (Python alone would take true for 1 and 1.0 for 1)."""
     out = []
     for row in rows:
         values = []
         for name, value in zip(COLUMNS, row):
             if name in JSON_COLUMNS and value is not None:
-                value = json.loads(value)
+                value = json.dumps(json.loads(value), sort_keys=True)
             values.append(value)
         out.append(values)
     return sorted(out, key=lambda values: values[0])

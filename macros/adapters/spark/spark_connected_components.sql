@@ -36,7 +36,11 @@ labels_0 as (
 {% for round in range(1, rounds + 2) %}
 labels_{{ round }} as (
 
-    select edges.node_id, min(previous.label) as label
+    select
+        edges.node_id,
+        min(previous.label) as label,
+        min(case when edges.neighbor_id = edges.node_id then previous.label end) as previous_label
+
     from edges
     inner join labels_{{ round - 1 }} as previous
         on edges.neighbor_id = previous.node_id
@@ -47,16 +51,14 @@ labels_{{ round }} as (
 final as (
 
     select
-        last_round.node_id,
-        last_round.label as component_id,
+        node_id,
+        label as component_id,
         assert_true(
-            last_round.label = check_round.label,
+            label = previous_label,
             'connected components did not converge in {{ rounds }} rounds: raise var identity__spark_graph_rounds'
         ) as converged
 
-    from labels_{{ rounds }} as last_round
-    inner join labels_{{ rounds + 1 }} as check_round
-        on last_round.node_id = check_round.node_id
+    from labels_{{ rounds + 1 }}
 
 )
 
