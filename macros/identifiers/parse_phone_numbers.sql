@@ -95,23 +95,85 @@ phone__inputs as (
 
 ),
 
-phone__extracted as (
+phone__texts as (
 
-    {#- libphonenumber _extract_possible_number + ';isub=' removal -#}
     select
         phone_raw,
         region_hint,
         upper(coalesce(nullif(trim(region_hint), ''), '{{ default_region }}')) as parse_region,
-        {{ sql_regex_search(raw_text, "'[0-9]'") }} as has_digits,
-        {{ sql_regex_replace(
-            sql_regex_replace(
-                sql_regex_replace(
-                    sql_regex_extract(raw_text, sql_regex_literal("(?s)[+\uff0b0-9].*"), 0),
-                    sql_regex_literal("[^#\\p{L}\\p{N}]+$"), "''", all_matches=false),
-                sql_regex_literal("(?s)[\\\\/] *x.*$"), "''", all_matches=false),
-            sql_regex_literal("(?s);isub=.*$"), "''", all_matches=false) }} as candidate
+        {{ raw_text }} as raw_text,
+        {{ dbt.position("';phone-context='", raw_text) }} as phone_context_position,
+        {{ dbt.position("'tel:'", raw_text) }} as tel_prefix_position
 
     from phone__inputs
+
+),
+
+phone__contexts as (
+
+    {#- RFC 3966: the number is '<phone-context if global>' + what sits between 'tel:' and ';phone-context=' -#}
+    select
+        *,
+        case
+            when phone_context_position > 0
+                then {{ sql_regex_extract(
+                    "substr(raw_text, phone_context_position + 15)", "'^[^;]*'", 0) }}
+        end as phone_context,
+        case
+            when phone_context_position > 0
+                then substr(
+                    raw_text,
+                    case when tel_prefix_position > 0 then tel_prefix_position + 4 else 1 end,
+                    greatest(
+                        0,
+                        phone_context_position
+                        - case when tel_prefix_position > 0 then tel_prefix_position + 4 else 1 end
+                    )
+                )
+        end as phone_context_body
+
+    from phone__texts
+
+),
+
+phone__extracted as (
+
+    {#- libphonenumber _build_national_number_for_parsing: _extract_possible_number + ';isub=' removal -#}
+    select
+        phone_raw,
+        region_hint,
+        parse_region,
+        length(raw_text) as raw_length,
+        {{ sql_regex_search('raw_text', "'[0-9]'") }} as has_digits,
+        phone_context_position > 0
+            and not {{ sql_regex_full_match('phone_context', sql_regex_literal(
+                "[+][-.()0-9]*[0-9][-.()0-9]*|([A-Za-z0-9]+(-*[A-Za-z0-9])*[.])*[A-Za-z]+(-*[A-Za-z0-9])*[.]?")) }}
+            as has_invalid_phone_context,
+        case
+            when phone_context_position > 0
+                then case when phone_context like '+%' then phone_context else '' end || phone_context_body
+            else {{ sql_regex_replace(
+                sql_regex_replace(
+                    sql_regex_extract('raw_text', sql_regex_literal("(?s)[+\uff0b0-9].*"), 0),
+                    sql_regex_literal("[^#\\p{L}\\p{N}]+$"), "''", all_matches=false),
+                sql_regex_literal("(?s)[\\\\/] *x.*$"), "''", all_matches=false) }}
+        end as number_for_parsing
+
+    from phone__contexts
+
+),
+
+phone__subaddress_removed as (
+
+    select
+        *,
+        case
+            when {{ dbt.position("';isub='", 'number_for_parsing') }} > 1
+                then substr(number_for_parsing, 1, {{ dbt.position("';isub='", 'number_for_parsing') }} - 1)
+            else number_for_parsing
+        end as candidate
+
+    from phone__extracted
 
 ),
 
@@ -121,7 +183,7 @@ phone__extension_split as (
         *,
         {{ sql_regex_extract('candidate', extension_pattern, 0) }} as extension_text
 
-    from phone__extracted
+    from phone__subaddress_removed
 
 ),
 
@@ -176,7 +238,7 @@ phone__hint_metadata as (
         hint.general_max_length as hint_general_max_length,
         hint.general_local_only_lengths as hint_general_local_only_lengths,
         case
-            when has_plus or hint.international_prefix is null then ''
+            when hint.international_prefix is null then ''
             else {{ sql_regex_extract('digits', "'^(?:' || hint.international_prefix || ')'", 0) }}
         end as idd_text
 
@@ -187,24 +249,44 @@ phone__hint_metadata as (
 
 ),
 
+phone__plus_coded as (
+
+    select
+        phone__hint_metadata.*,
+        plus_code.country_code as plus_country_code,
+        idd_text <> '' and substr(digits, length(idd_text) + 1, 1) <> '0' as has_idd
+
+    from phone__hint_metadata
+    left join phone__country_codes as plus_code
+        on phone__hint_metadata.has_plus
+        and phone__hint_metadata.digits not like '0%'
+        and substr(phone__hint_metadata.digits, 1, length(plus_code.country_code_text))
+            = plus_code.country_code_text
+
+),
+
 phone__sourced as (
 
-    {#- _maybe_strip_i18n_prefix_and_normalize: where the country code comes from -#}
+    {#-
+        _maybe_strip_i18n_prefix_and_normalize: where the country code comes
+        from. A '+' number without a known country code is retried without
+        the '+' (so '+0044...' works through the IDD prefix), as parse does.
+    -#}
     select
         *,
         case
+            when has_plus and (length(digits) <= 2 or plus_country_code is not null) then 'plus'
+            when has_idd then 'idd'
             when has_plus then 'plus'
-            when idd_text <> '' and substr(digits, length(idd_text) + 1, 1) <> '0' then 'idd'
             else 'default'
         end as country_code_source,
         case
-            when has_plus then digits
-            when idd_text <> '' and substr(digits, length(idd_text) + 1, 1) <> '0'
-                then substr(digits, length(idd_text) + 1)
+            when has_plus and (length(digits) <= 2 or plus_country_code is not null) then digits
+            when has_idd then substr(digits, length(idd_text) + 1)
             else digits
         end as full_number
 
-    from phone__hint_metadata
+    from phone__plus_coded
 
 ),
 
@@ -428,7 +510,9 @@ phone__reasoned as (
         region_hint,
         case
             when phone_raw is null or trim(phone_raw) = '' then 'phone: empty'
+            when raw_length > 250 then 'phone: too long'
             when not has_digits then 'phone: no digits'
+            when has_invalid_phone_context then 'phone: invalid phone-context'
             when not is_viable then 'phone: not a phone number'
             when country_code_source = 'default' and hint_region_code is null
                 then 'phone: unknown region ' || parse_region || ' and no +country code'

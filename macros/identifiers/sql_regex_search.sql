@@ -8,5 +8,5 @@
 {%- endmacro %}
 
 {% macro spark__sql_regex_search(expr, pattern) -%}
-    ({{ expr }} rlike {{ pattern }})
+    (({{ expr }}) rlike ({{ pattern }}))
 {%- endmacro %}
