@@ -41,17 +41,30 @@ def read_corpus() -> list[tuple[str, str | None]]:
         return [(row["phone_raw"], row["region_hint"] or None) for row in csv.DictReader(handle)]
 
 
+_COMPILED: dict[tuple[str, str], str] = {}
+
+
 def parse_with_macro(dbt, rows, default_region=DEFAULT_REGION):
-    """Run parse_phone_numbers over rows; {(raw, hint): (e164, reason)}."""
-    dbt.run("seed", "--select", "phone_region_metadata", "--full-refresh")
-    compiled = dbt.compile_inline(
-        "{{ parse_phone_numbers('qa_phone_corpus') }}",
-        {"identity__default_phone_region": default_region},
-    )
+    """Run parse_phone_numbers over rows; {(raw, hint): (e164, reason)}.
+
+    The metadata seed is loaded and the macro compiled once per dbt fixture
+    (and default region), then the compiled SQL runs on DuckDB over a temp
+    table holding rows.
+    """
+    seed_key = (str(dbt.database_path), "")
+    if seed_key not in _COMPILED:
+        dbt.run("seed", "--select", "phone_region_metadata", "--full-refresh")
+        _COMPILED[seed_key] = "seeded"
+    key = (str(dbt.database_path), default_region)
+    if key not in _COMPILED:
+        _COMPILED[key] = dbt.compile_inline(
+            "{{ parse_phone_numbers('qa_phone_corpus') }}",
+            {"identity__default_phone_region": default_region},
+        )
     with duckdb.connect(str(dbt.database_path)) as con:
         con.execute("create or replace temp table qa_phone_corpus (phone_raw varchar, region_hint varchar)")
         con.executemany("insert into qa_phone_corpus values (?, ?)", rows)
-        result = con.execute(compiled).fetchall()
+        result = con.execute(_COMPILED[key]).fetchall()
     return {(raw, hint): (e164, reason) for raw, hint, e164, reason in result}
 
 
@@ -120,8 +133,10 @@ def test_default_region_var_is_used(dbt_duckdb):  # noqa: F811
 
 def generated_numbers(seed: int = 7) -> list[tuple[str, str | None]]:
     """Example numbers of every region and type in national, international,
-    E.164 and bare forms, single-digit mutations of them, and random digit
-    strings with random region hints (deterministic for a given seed)."""
+    E.164 and bare forms, single-digit mutations of them, random digit
+    strings with random region hints, and 3000 of those decorated the way
+    people type (labels, separators, letters, extensions, trailing junk).
+    Deterministic for a given seed."""
     import random
 
     from phonenumbers import PhoneNumberFormat
@@ -151,6 +166,16 @@ def generated_numbers(seed: int = 7) -> list[tuple[str, str | None]]:
     for _ in range(3000):
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randrange(3, 15)))
         rows.add((rng.choice(["", "+", "00", "0"]) + digits, rng.choice([*regions, None])))
+    prefixes = ["", "", "tel:", "Phone: ", "(", " +", "00", "011 ", "mob ", "#", "++", "+ ", "*", "T: ", "x"]
+    suffixes = ["", "", " ext. 12", " x305", " #44", ";ext=9", " ext 7001", "#", " - 12#", ",,55", ";7",
+                " (home)", ".", " / x9", "abc", " call after 5", "_", ")", " extension 4", " anexo 3", ", 12", "x"]
+    separators = [" ", "-", ".", "/", "(", ")", "  ", "\u2013", "\u00a0", "x", "a", "~"]
+    for raw, hint in rng.sample(sorted(rows, key=lambda row: (row[0], row[1] or "")), 3000):
+        text = "".join(ch + (rng.choice(separators) if rng.random() < 0.15 else "") for ch in raw)
+        if rng.random() < 0.05:
+            text = text.replace("2", "A").replace("3", "D")
+        decorated = rng.choice(prefixes) + text + rng.choice(suffixes)
+        rows.add((decorated, rng.choice([hint, hint, None, "US", "GB", (hint or "us").lower()])))
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))
 
 

@@ -423,37 +423,51 @@ phone__candidates as (
 
 ),
 
-phone__region_checks as (
+phone__region_claims as (
 
-    {#- is_valid_number: region_code_for_number, then _number_type_helper -#}
+    {#- region_code_for_number: a region with leading digits claims the number by them -#}
     select
         phone__candidates.country_code,
         phone__candidates.national_number,
-        regions.region_code,
-        regions.region_order,
+        '|' || cast(length(phone__candidates.national_number) as {{ string_type }}) || '|' as length_token,
+        regions.*,
         case
             when regions.country_code_region_count = 1 then true
             when regions.leading_digits is not null
                 then {{ sql_regex_search('phone__candidates.national_number', "'^(?:' || regions.leading_digits || ')'") }}
-            else null
-        end as leading_digits_claim,
-        coalesce(
-            {{ dbt.position("'|' || cast(length(phone__candidates.national_number) as " ~ string_type ~ ") || '|'", 'regions.general_possible_lengths') }} > 0
-            and {{ sql_regex_full_match('phone__candidates.national_number', 'regions.general_pattern') }}
-            and (
-                {%- for number_type in number_types %}
-                (
-                    {{ dbt.position("'|' || cast(length(phone__candidates.national_number) as " ~ string_type ~ ") || '|'", 'regions.' ~ number_type ~ '_possible_lengths') }} > 0
-                    and {{ sql_regex_full_match('phone__candidates.national_number', 'regions.' ~ number_type ~ '_pattern') }}
-                ){% if not loop.last %} or{% endif %}
-                {%- endfor %}
-            ),
-            false
-        ) as is_valid_type
+        end as leading_digits_claim
 
     from phone__candidates
     inner join phone__metadata as regions
         on phone__candidates.country_code = regions.country_code
+
+),
+
+phone__region_checks as (
+
+    {#-
+        _number_type_helper: general description first, then any number
+        type. One WHEN per test so that each regex only runs on the rows
+        that still need it.
+    -#}
+    select
+        country_code,
+        national_number,
+        region_order,
+        leading_digits_claim,
+        case
+            when leading_digits_claim = false then false
+            when coalesce({{ dbt.position('length_token', 'general_possible_lengths') }}, 0) = 0 then false
+            when not coalesce({{ sql_regex_full_match('national_number', 'general_pattern') }}, false) then false
+            {%- for number_type in ['fixed_line', 'mobile'] + (number_types | reject('in', ['fixed_line', 'mobile']) | list) %}
+            when coalesce({{ dbt.position('length_token', number_type ~ '_possible_lengths') }}, 0) > 0
+                and coalesce({{ sql_regex_full_match('national_number', number_type ~ '_pattern') }}, false)
+                then true
+            {%- endfor %}
+            else false
+        end as is_valid_type
+
+    from phone__region_claims
 
 ),
 
