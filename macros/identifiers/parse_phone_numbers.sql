@@ -430,7 +430,13 @@ phone__region_claims as (
         phone__candidates.country_code,
         phone__candidates.national_number,
         '|' || cast(length(phone__candidates.national_number) as {{ string_type }}) || '|' as length_token,
-        regions.*,
+        regions.region_order,
+        regions.general_pattern,
+        regions.general_possible_lengths,
+        {%- for number_type in number_types %}
+        regions.{{ number_type }}_pattern,
+        regions.{{ number_type }}_possible_lengths,
+        {%- endfor %}
         case
             when regions.country_code_region_count = 1 then true
             when regions.leading_digits is not null
