@@ -44,7 +44,7 @@ def _read_file(export_file, layout, collector):
             header = [name.strip() for name in strip_trailing_empty(fields)]
             missing = [name for name in layout.headers if name not in header]
             if missing:
-                raise SchemaDriftError(export_file.relative_path, missing, layout.headers)
+                raise SchemaDriftError(export_file.relative_path, missing, layout.headers, header)
             continue
         collector.add(export_file, row_number, *_parse_row(header, fields, layout))
 

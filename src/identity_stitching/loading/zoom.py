@@ -130,7 +130,7 @@ def _webinar_summary(export_file, rows):
 def _check_attendee_header(export_file, header):
     missing = [name for name in REQUIRED_ATTENDEE_HEADERS if name not in header]
     if missing:
-        raise SchemaDriftError(export_file.relative_path, missing, list(PERSON_COLUMNS))
+        raise SchemaDriftError(export_file.relative_path, missing, list(PERSON_COLUMNS), header)
 
 
 def _parse_person(header, fields):
