@@ -107,6 +107,7 @@ attendances as (
             ('first_joined_at', "strftime(first_joined_at, '%Y-%m-%dT%H:%M:%SZ')"),
             ('last_left_at', "strftime(last_left_at, '%Y-%m-%dT%H:%M:%SZ')"),
             ('country', 'country_region_name'),
+            ('registration_answers', 'cast(registration_answers as json)'),
         ]) }} as event_properties,
         source_file,
         source_row_number,
