@@ -101,6 +101,7 @@ final as (
         user_id,
 
         ---------- strings
+        {{ hash_version() }} as hash_version,
         case when not is_allowlisted then shared_reason end as shared_reason,
 
         ---------- numerics
