@@ -82,6 +82,7 @@ final as (
         anchors.person_id,
         anchors.device_id,
         component_users.user_id,
+        clustered.owner_user_id,
         clustered.node_id,
         clustered.identifier_type,
         clustered.identifier_sha256,
