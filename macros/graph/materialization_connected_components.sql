@@ -1,0 +1,169 @@
+{#-
+    connected_components: the model's SELECT returns an undirected edge list
+    (node_a, node_b bigint; duplicates and self-loops allowed); the table
+    built has one row per node: node_id, component_id = the smallest node_id
+    of its component.
+
+    Randomized contraction (Boegeholz, Brand, Todor, arXiv 1802.09478): each
+    round draws a fresh bijection h(x) = (a * x + b) mod (2^31 - 1), every
+    node takes the member of its closed neighbourhood with the smallest h as
+    representative, edges are relabelled and self-loops dropped, until no edge
+    is left; the per-round maps are then composed backwards. Node ids must be
+    in [0, 2^31 - 2] (dense ids) so that h is a bijection.
+-#}
+{% materialization connected_components, default %}
+
+    {%- set max_node_id = 2147483646 -%}
+    {%- set max_rounds = var('identity__graph_max_rounds', 64) | int -%}
+    {%- set seed = var('identity__graph_seed', 20240101) | int -%}
+
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+    {%- set preexisting_intermediate_relation = load_cached_relation(intermediate_relation) -%}
+    {%- set backup_relation_type = 'table' if existing_relation is none else existing_relation.type -%}
+    {%- set backup_relation = make_backup_relation(target_relation, backup_relation_type) -%}
+    {%- set preexisting_backup_relation = load_cached_relation(backup_relation) -%}
+    {%- set grant_config = config.get('grants') -%}
+
+    {{ drop_relation_if_exists(preexisting_intermediate_relation) }}
+    {{ drop_relation_if_exists(preexisting_backup_relation) }}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {#- ---------- input: the model's edges, typed, in a work table ---------- -#}
+    {%- set input_relation = graph_intermediate_relation(target_relation, 'input') -%}
+    {%- set work_relations = [input_relation] -%}
+    {%- do graph_drop_relations([input_relation]) -%}
+    {%- do graph_create_table(input_relation, graph_input_edges_sql(compiled_code)) -%}
+
+    {%- set check = run_query(graph_node_check_sql(input_relation, max_node_id)).rows[0] -%}
+    {%- if (check['null_rows'] | int) > 0 or (check['out_of_range_rows'] | int) > 0 -%}
+        {%- do graph_drop_relations(work_relations) -%}
+        {%- do exceptions.raise_compiler_error(
+            "connected_components (" ~ this ~ "): node ids must be non-null "
+            ~ "integers in [0, " ~ max_node_id ~ "] (dense ids; the hash "
+            ~ "h(x) = (a*x + b) mod 2^31-1 is a bijection only there). Found "
+            ~ check['null_rows'] ~ " edge rows with a null and "
+            ~ check['out_of_range_rows'] ~ " out of range (min "
+            ~ check['min_node_id'] ~ ", max " ~ check['max_node_id'] ~ ")."
+        ) -%}
+    {%- endif -%}
+
+    {#- ---------- contraction rounds ---------- -#}
+    {%- set edges_relation = graph_intermediate_relation(target_relation, 'e0') -%}
+    {%- do work_relations.append(edges_relation) -%}
+    {%- do graph_create_table(edges_relation, graph_distinct_edges_sql(input_relation)) -%}
+    {%- set edge_count = run_query(
+        'select count(*) as edge_count from ' ~ edges_relation
+    ).rows[0][0] | int -%}
+    {%- set state = namespace(
+        edges=edges_relation,
+        edge_count=edge_count,
+        rounds=0,
+        finished=(edge_count == 0),
+    ) -%}
+    {%- set label_relations = [] -%}
+    {{ log("connected_components " ~ this ~ ": " ~ check['edge_rows']
+        ~ " edge rows, " ~ edge_count ~ " distinct edges") }}
+
+    {%- for round_number in range(1, max_rounds + 1) -%}
+        {%- if not state.finished -%}
+            {%- set coefficients = graph_hash_coefficients(round_number, seed) -%}
+            {%- set labels_relation = graph_intermediate_relation(
+                target_relation, 'l' ~ round_number
+            ) -%}
+            {%- do work_relations.append(labels_relation) -%}
+            {%- do label_relations.append(labels_relation) -%}
+            {%- do graph_create_table(
+                labels_relation,
+                graph_round_labels_sql(state.edges, coefficients),
+            ) -%}
+            {%- set next_edges_relation = graph_intermediate_relation(
+                target_relation, 'e' ~ round_number
+            ) -%}
+            {%- do work_relations.append(next_edges_relation) -%}
+            {%- do graph_create_table(
+                next_edges_relation,
+                graph_contracted_edges_sql(state.edges, labels_relation),
+            ) -%}
+            {%- do graph_drop_relations([state.edges]) -%}
+            {%- set state.edges = next_edges_relation -%}
+            {%- set state.edge_count = run_query(
+                'select count(*) as edge_count from ' ~ next_edges_relation
+            ).rows[0][0] | int -%}
+            {%- set state.rounds = round_number -%}
+            {%- set state.finished = (state.edge_count == 0) -%}
+            {{ log("connected_components " ~ this ~ ": round "
+                ~ round_number ~ ", " ~ state.edge_count ~ " edges left") }}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- if not state.finished -%}
+        {%- do graph_drop_relations(work_relations) -%}
+        {%- do exceptions.raise_compiler_error(
+            "connected_components (" ~ this ~ "): max-round guard tripped: "
+            ~ state.edge_count ~ " edges were still left after "
+            ~ max_rounds ~ " rounds (var identity__graph_max_rounds = "
+            ~ max_rounds ~ "). Contraction needs O(log n) rounds, so this "
+            ~ "points at a too-small guard or a broken input; raise the var "
+            ~ "to go on."
+        ) -%}
+    {%- endif -%}
+    {%- do graph_drop_relations([state.edges]) -%}
+
+    {#- ---------- compose the per-round maps backwards ---------- -#}
+    {%- set composed = namespace(relation=none) -%}
+    {%- if label_relations | length > 0 -%}
+        {%- set composed.relation = label_relations[-1] -%}
+        {%- for index in range(label_relations | length - 2, -1, -1) -%}
+            {%- set composed_relation = graph_intermediate_relation(
+                target_relation, 'm' ~ (index + 1)
+            ) -%}
+            {%- do work_relations.append(composed_relation) -%}
+            {%- do graph_create_table(
+                composed_relation,
+                graph_composed_labels_sql(
+                    label_relations[index],
+                    composed.relation,
+                ),
+            ) -%}
+            {%- do graph_drop_relations([composed.relation, label_relations[index]]) -%}
+            {%- set composed.relation = composed_relation -%}
+        {%- endfor -%}
+    {%- endif -%}
+
+    {{ log("connected_components " ~ this ~ ": " ~ state.rounds
+        ~ " contraction rounds", info=True) }}
+
+    {#- ---------- the model's table ---------- -#}
+    {% call statement('main') -%}
+        {{ get_create_table_as_sql(
+            False,
+            intermediate_relation,
+            graph_components_sql(input_relation, composed.relation),
+        ) }}
+    {%- endcall %}
+
+    {%- if existing_relation is not none -%}
+        {{ adapter.rename_relation(existing_relation, backup_relation) }}
+    {%- endif -%}
+    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+
+    {%- set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) -%}
+    {%- do apply_grants(target_relation, grant_config, should_revoke=should_revoke) -%}
+    {%- do persist_docs(target_relation, model) -%}
+
+    {%- do graph_commit() -%}
+
+    {{ drop_relation_if_exists(backup_relation) }}
+    {%- do graph_drop_relations(work_relations) -%}
+
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+
+{% endmaterialization %}
