@@ -32,13 +32,15 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {#- ---------- input: the model's edges, typed, in a work table ---------- -#}
+    {#- ---------- input: the model's edges, typed, in work tables ---------- -#}
     {%- set input_relation = graph_intermediate_relation(target_relation, 'input') -%}
     {%- set work_relations = [input_relation] -%}
-    {%- do graph_drop_relations([input_relation]) -%}
-    {%- do graph_create_table(input_relation, graph_input_edges_sql(compiled_code)) -%}
-
-    {%- set check = run_query(graph_node_check_sql(input_relation, max_node_id)).rows[0] -%}
+    {%- set check = graph_run_statements([
+        get_create_table_as_sql(
+            False, input_relation, graph_input_edges_sql(compiled_code)
+        ),
+        graph_node_check_sql(input_relation, max_node_id),
+    ]).rows[0] -%}
     {%- if (check['null_rows'] | int) > 0 or (check['out_of_range_rows'] | int) > 0 -%}
         {%- do graph_drop_relations(work_relations) -%}
         {%- do exceptions.raise_compiler_error(
@@ -52,21 +54,19 @@
     {%- endif -%}
 
     {#- ---------- contraction rounds ---------- -#}
-    {%- set edges_relation = graph_intermediate_relation(target_relation, 'e0') -%}
-    {%- do work_relations.append(edges_relation) -%}
-    {%- do graph_create_table(edges_relation, graph_distinct_edges_sql(input_relation)) -%}
-    {%- set edge_count = run_query(
-        'select count(*) as edge_count from ' ~ edges_relation
-    ).rows[0][0] | int -%}
+    {#- Round 1 reads the input as it is: duplicates and self-loops do not
+        change a closed neighbourhood's minimum, relabelling drops the
+        self-loops, and every node of the input gets a label, so the
+        composed map covers all nodes (self-loop-only ones included). -#}
     {%- set state = namespace(
-        edges=edges_relation,
-        edge_count=edge_count,
+        edges=input_relation,
+        edge_count=check['edge_rows'] | int,
         rounds=0,
-        finished=(edge_count == 0),
+        finished=false,
     ) -%}
     {%- set label_relations = [] -%}
     {{ log("connected_components " ~ this ~ ": " ~ check['edge_rows']
-        ~ " edge rows, " ~ edge_count ~ " distinct edges") }}
+        ~ " edge rows") }}
 
     {%- for round_number in range(1, max_rounds + 1) -%}
         {%- if not state.finished -%}
@@ -74,25 +74,27 @@
             {%- set labels_relation = graph_intermediate_relation(
                 target_relation, 'l' ~ round_number
             ) -%}
-            {%- do work_relations.append(labels_relation) -%}
-            {%- do label_relations.append(labels_relation) -%}
-            {%- do graph_create_table(
-                labels_relation,
-                graph_round_labels_sql(state.edges, coefficients),
-            ) -%}
             {%- set next_edges_relation = graph_intermediate_relation(
                 target_relation, 'e' ~ round_number
             ) -%}
+            {%- do work_relations.append(labels_relation) -%}
             {%- do work_relations.append(next_edges_relation) -%}
-            {%- do graph_create_table(
-                next_edges_relation,
-                graph_contracted_edges_sql(state.edges, labels_relation),
-            ) -%}
-            {%- do graph_drop_relations([state.edges]) -%}
+            {%- do label_relations.append(labels_relation) -%}
+            {%- set round_result = graph_run_statements([
+                get_create_table_as_sql(
+                    False,
+                    labels_relation,
+                    graph_round_labels_sql(state.edges, coefficients),
+                ),
+                get_create_table_as_sql(
+                    False,
+                    next_edges_relation,
+                    graph_contracted_edges_sql(state.edges, labels_relation),
+                ),
+                'select count(*) as edge_count from ' ~ next_edges_relation,
+            ]) -%}
             {%- set state.edges = next_edges_relation -%}
-            {%- set state.edge_count = run_query(
-                'select count(*) as edge_count from ' ~ next_edges_relation
-            ).rows[0][0] | int -%}
+            {%- set state.edge_count = round_result.rows[0][0] | int -%}
             {%- set state.rounds = round_number -%}
             {%- set state.finished = (state.edge_count == 0) -%}
             {{ log("connected_components " ~ this ~ ": round "
@@ -111,28 +113,26 @@
             ~ "to go on."
         ) -%}
     {%- endif -%}
-    {%- do graph_drop_relations([state.edges]) -%}
 
     {#- ---------- compose the per-round maps backwards ---------- -#}
-    {%- set composed = namespace(relation=none) -%}
-    {%- if label_relations | length > 0 -%}
-        {%- set composed.relation = label_relations[-1] -%}
-        {%- for index in range(label_relations | length - 2, -1, -1) -%}
+    {%- set composed = namespace(relation=label_relations[-1]) -%}
+    {%- set compose_statements = [] -%}
+    {%- for index in range(label_relations | length - 2, -1, -1) -%}
             {%- set composed_relation = graph_intermediate_relation(
                 target_relation, 'm' ~ (index + 1)
             ) -%}
             {%- do work_relations.append(composed_relation) -%}
-            {%- do graph_create_table(
+            {%- do compose_statements.append(get_create_table_as_sql(
+                False,
                 composed_relation,
                 graph_composed_labels_sql(
                     label_relations[index],
                     composed.relation,
                 ),
-            ) -%}
-            {%- do graph_drop_relations([composed.relation, label_relations[index]]) -%}
+            )) -%}
             {%- set composed.relation = composed_relation -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- endfor -%}
+    {%- do graph_run_statements(compose_statements) -%}
 
     {{ log("connected_components " ~ this ~ ": " ~ state.rounds
         ~ " contraction rounds", info=True) }}
@@ -142,7 +142,7 @@
         {{ get_create_table_as_sql(
             False,
             intermediate_relation,
-            graph_components_sql(input_relation, composed.relation),
+            graph_components_sql(composed.relation),
         ) }}
     {%- endcall %}
 
