@@ -114,35 +114,15 @@
         ) -%}
     {%- endif -%}
 
-    {#- ---------- compose the per-round maps backwards ---------- -#}
-    {%- set composed = namespace(relation=label_relations[-1]) -%}
-    {%- set compose_statements = [] -%}
-    {%- for index in range(label_relations | length - 2, -1, -1) -%}
-            {%- set composed_relation = graph_intermediate_relation(
-                target_relation, 'm' ~ (index + 1)
-            ) -%}
-            {%- do work_relations.append(composed_relation) -%}
-            {%- do compose_statements.append(get_create_table_as_sql(
-                False,
-                composed_relation,
-                graph_composed_labels_sql(
-                    label_relations[index],
-                    composed.relation,
-                ),
-            )) -%}
-            {%- set composed.relation = composed_relation -%}
-    {%- endfor -%}
-    {%- do graph_run_statements(compose_statements) -%}
-
     {{ log("connected_components " ~ this ~ ": " ~ state.rounds
         ~ " contraction rounds", info=True) }}
 
-    {#- ---------- the model's table ---------- -#}
+    {#- ---------- the model's table: compose the maps backwards ---------- -#}
     {% call statement('main') -%}
         {{ get_create_table_as_sql(
             False,
             intermediate_relation,
-            graph_components_sql(composed.relation),
+            graph_components_sql(label_relations),
         ) }}
     {%- endcall %}
 
