@@ -68,37 +68,63 @@
     {{ log("connected_components " ~ this ~ ": " ~ check['edge_rows']
         ~ " edge rows") }}
 
-    {%- for round_number in range(1, max_rounds + 1) -%}
-        {%- if not state.finished -%}
-            {%- set coefficients = graph_hash_coefficients(round_number, seed) -%}
-            {%- set labels_relation = graph_intermediate_relation(
-                target_relation, 'l' ~ round_number
-            ) -%}
-            {%- set next_edges_relation = graph_intermediate_relation(
-                target_relation, 'e' ~ round_number
-            ) -%}
-            {%- do work_relations.append(labels_relation) -%}
-            {%- do work_relations.append(next_edges_relation) -%}
-            {%- do label_relations.append(labels_relation) -%}
-            {%- set round_result = graph_run_statements([
-                get_create_table_as_sql(
+    {#- Rounds are sent in batches: one round per call while the edge set
+        is large, graph_rounds_per_call() rounds per call once it is small
+        (on DuckDB the late rounds cost more in round trips than in work).
+        A round after the one that emptied the edge set reads empty tables
+        and yields empty maps, which composing ignores. -#}
+    {%- for call_number in range(max_rounds) -%}
+        {%- if not state.finished and state.rounds < max_rounds -%}
+            {%- set batch_size = 1 if state.edge_count >= 100000
+                else [graph_rounds_per_call(), max_rounds - state.rounds] | min -%}
+            {%- set statements = [] -%}
+            {%- set batch_edges = [] -%}
+            {%- set batch = namespace(edges=state.edges) -%}
+            {%- for offset in range(batch_size) -%}
+                {%- set round_number = state.rounds + 1 + offset -%}
+                {%- set coefficients = graph_hash_coefficients(round_number, seed) -%}
+                {%- set labels_relation = graph_intermediate_relation(
+                    target_relation, 'l' ~ round_number
+                ) -%}
+                {%- set next_edges_relation = graph_intermediate_relation(
+                    target_relation, 'e' ~ round_number
+                ) -%}
+                {%- do work_relations.append(labels_relation) -%}
+                {%- do work_relations.append(next_edges_relation) -%}
+                {%- do batch_edges.append((labels_relation, next_edges_relation)) -%}
+                {%- do statements.append(get_create_table_as_sql(
                     False,
                     labels_relation,
-                    graph_round_labels_sql(state.edges, coefficients),
-                ),
-                get_create_table_as_sql(
+                    graph_round_labels_sql(batch.edges, coefficients),
+                )) -%}
+                {%- do statements.append(get_create_table_as_sql(
                     False,
                     next_edges_relation,
-                    graph_contracted_edges_sql(state.edges, labels_relation),
-                ),
-                'select count(*) as edge_count from ' ~ next_edges_relation,
-            ]) -%}
-            {%- set state.edges = next_edges_relation -%}
-            {%- set state.edge_count = round_result.rows[0][0] | int -%}
-            {%- set state.rounds = round_number -%}
-            {%- set state.finished = (state.edge_count == 0) -%}
-            {{ log("connected_components " ~ this ~ ": round "
-                ~ round_number ~ ", " ~ state.edge_count ~ " edges left") }}
+                    graph_contracted_edges_sql(batch.edges, labels_relation),
+                )) -%}
+                {%- set batch.edges = next_edges_relation -%}
+            {%- endfor -%}
+            {%- set counts = [] -%}
+            {%- for labels_and_edges in batch_edges -%}
+                {%- do counts.append(
+                    '(select count(*) from ' ~ labels_and_edges[1]
+                    ~ ') as edges_' ~ loop.index
+                ) -%}
+            {%- endfor -%}
+            {%- do statements.append('select ' ~ counts | join(', ')) -%}
+            {%- set batch_counts = graph_run_statements(statements).rows[0] -%}
+            {%- for labels_and_edges in batch_edges -%}
+                {%- if not state.finished -%}
+                    {%- do label_relations.append(labels_and_edges[0]) -%}
+                    {%- set state.edges = labels_and_edges[1] -%}
+                    {%- set state.edge_count = batch_counts[loop.index0] | int -%}
+                    {%- set state.rounds = state.rounds + 1 -%}
+                    {%- set state.finished = (state.edge_count == 0) -%}
+                    {{ log("connected_components " ~ this ~ ": round "
+                        ~ state.rounds ~ ", " ~ state.edge_count
+                        ~ " edges left") }}
+                {%- endif -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
 
