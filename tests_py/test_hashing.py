@@ -1,6 +1,6 @@
 """Hashes and device_ids are the ones the documented recipe computes.
 
-docs/hashing.md holds the recipe (a Python reference implementation) and
+The README's hashing section holds the recipe (a Python reference implementation) and
 test vectors. The code block is executed as written, the vectors are checked
 against it, and the demo is built twice: without a key every hash must equal
 hashlib.sha256 of the normalized value, with IDENTITY_HASH_KEY set it must
@@ -13,23 +13,31 @@ import pytest
 
 from conftest import DEMO_RAW, PROJECT_ROOT, query, run_dbt
 
-DOC = PROJECT_ROOT / "docs" / "hashing.md"
+README = PROJECT_ROOT / "README.md"
 TEST_KEY = "identity-stitching-test-key"
 ALICE = "alice.nguyen@northwind-labs.com"
 
 
+def hashing_section():
+    """The README's "Hashing and the device_id recipe" section."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### Hashing and the device_id recipe")
+    end = text.find("\n## ", start)
+    return text[start:end]
+
+
 def reference_device_id():
     """The `device_id` function of the doc's Python block, executed as written."""
-    code = re.search(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL).group(1)
+    code = re.search(r"```python\n(.*?)```", hashing_section(), re.DOTALL).group(1)
     namespace = {}
-    exec(compile(code, str(DOC), "exec"), namespace)  # noqa: S102 - the doc's own code is under test
+    exec(compile(code, str(README), "exec"), namespace)  # noqa: S102 - the doc's own code is under test
     return namespace["device_id"]
 
 
 def doc_vectors():
     """(value, key or None, hash) rows of the doc's test-vector table."""
     vectors = []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
+    for line in hashing_section().splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) != 3 or not re.search(r"`[0-9a-f]{64}`", cells[2]):
             continue
