@@ -23,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -157,17 +158,49 @@ def dbt_build(database, raw, exports, target_path, log_path):
     started = time.perf_counter()
     with open(Path(log_path).parent / f"{Path(target_path).name}.stdout", "w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = RssSampler(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
+        sampler.stop = True
+        sampler.join()
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     results = json.loads((Path(target_path) / "run_results.json").read_text())
     manifest = json.loads((Path(target_path) / "manifest.json").read_text())
+    nodes = _node_times(results, manifest)
+    for node in nodes:
+        window = [rss for at, rss in sampler.samples if node["started"] <= at <= node["completed"]]
+        node["max_rss_bytes_while_running"] = max(window, default=None)
     return {
         "seconds": seconds,
         "peak_rss_bytes": usage.ru_maxrss * 1024,  # Linux reports kilobytes
         "exit_code": process.returncode,
-        "nodes": _node_times(results, manifest),
+        "nodes": nodes,
     }
+
+
+class RssSampler(threading.Thread):
+    """Samples a process's resident set size (from /proc) to attribute memory to the models running."""
+
+    def __init__(self, pid, interval=0.2):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.stop, self.samples = pid, interval, False, []
+
+    def run(self):
+        status = Path(f"/proc/{self.pid}/status")
+        while not self.stop:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.samples.append((time.time(), int(line.split()[1]) * 1024))
+                        break
+            except (OSError, ValueError):
+                pass
+            time.sleep(self.interval)
+
+
+def _epoch(timestamp):
+    return dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).replace(tzinfo=dt.timezone.utc).timestamp()
 
 
 def _node_times(results, manifest):
@@ -176,6 +209,9 @@ def _node_times(results, manifest):
         unique_id = result["unique_id"]
         path = manifest["nodes"].get(unique_id, {}).get("original_file_path", "")
         parts = Path(path).parts
+        execute = [t for t in result.get("timing", []) if t.get("name") == "execute" and t.get("started_at")]
+        started = _epoch(execute[0]["started_at"]) if execute else 0.0
+        completed = _epoch(execute[0]["completed_at"]) if execute else 0.0
         nodes.append({
             "unique_id": unique_id,
             "kind": unique_id.split(".")[0],
@@ -184,6 +220,8 @@ def _node_times(results, manifest):
             "layer": parts[1] if len(parts) > 2 and parts[0] == "models" else "",
             "status": result["status"],
             "seconds": result["execution_time"],
+            "started": started,
+            "completed": completed,
         })
     return nodes
 
@@ -271,82 +309,120 @@ def verdict(value, limit):
     return "met" if value <= limit else "NOT met"
 
 
-def write_markdown(record, path):
+HEADER = """# Benchmarks
+
+Written by `make bench` (`bench/run_bench.py`, see `bench/README.md`): one section per data size, each from
+the last run at that size (a run replaces only its own size's section). Absolute seconds depend on the machine
+and on what else runs on it; the ratios are measured in the same run on the same machine and are what to
+compare.
+"""
+
+
+def _fmt_rss(value):
+    return f"{value / 2**30:.2f} GB" if value else "-"
+
+
+def markdown_section(record):
+    """The Markdown section of one run."""
     r = record
     m = r["machine"]
-    full, inc = r["full_build"], r["incremental_build"]
+    full, inc = r["full_build"], r.get("incremental_build")
     ratios = r["ratios"]
-    gb = 2**30
+    rows = r["data"]["rows"]
+    tests = full["summary"]["by_kind"].get("test", 0) + full["summary"]["by_kind"].get("unit_test", 0)
     lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (`bench/run_bench.py`); numbers below are from the last run. Absolute seconds",
-        "depend on the machine and on what else runs on it; the ratios are measured in the same run on the same",
-        "machine and are what to compare. Generator: `bench/generate_exports.py` (see `bench/README.md`).",
+        f"<!-- bench rows={rows} start -->",
+        f"## {rows:,} touch rows",
         "",
         f"- date: {r['date']}",
         f"- command: `{r['command']}`",
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM, {m['os']}, Python {m['python']};"
         f" load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
-        f"- data: {r['data']['rows']:,} touch rows (+{r['data']['user_rows']:,} app users) in {r['data']['files']:,}"
+        f"- data: {rows:,} touch rows (+{r['data']['user_rows']:,} app users) in {r['data']['files']:,}"
         f" files, {r['data']['bytes'] / 2**20:,.0f} MiB; {r['scipy']['nodes']:,} identifiers,"
         f" {r['scipy']['edges']:,} edges (self-loops included), {r['scipy']['components']:,} components;"
         f" a chain of {2 * r['data']['chain_persons']:,} identifiers",
         "",
-        "## Ratios",
-        "",
         "| measure | value | target | |",
         "|---|---|---|---|",
         f"| end to end (`dbt build`, wall) / floor | {ratios['end_to_end_vs_floor']:.1f}x |"
-        f" ≤ {TARGETS['end_to_end_vs_floor']:.0f}x at 1M | {verdict(ratios['end_to_end_vs_floor'], TARGETS['end_to_end_vs_floor'])} |",
+        f" ≤ {TARGETS['end_to_end_vs_floor']:.0f}x at 1M |"
+        f" {verdict(ratios['end_to_end_vs_floor'], TARGETS['end_to_end_vs_floor']) if rows == 1_000_000 else 'n/a'} |",
         f"| graph step / scipy | {ratios['graph_vs_scipy']:.1f}x | ≤ {TARGETS['graph_vs_scipy']:.0f}x |"
         f" {verdict(ratios['graph_vs_scipy'], TARGETS['graph_vs_scipy'])} |",
-        f"| incremental (+1% rows) / full build | {ratios['incremental_vs_full']:.2f} |"
-        f" ≤ {TARGETS['incremental_vs_full']:.2f} | {verdict(ratios['incremental_vs_full'], TARGETS['incremental_vs_full'])} |",
+    ]
+    if inc:
+        lines.append(
+            f"| incremental (+1% rows) / full build | {ratios['incremental_vs_full']:.2f} |"
+            f" ≤ {TARGETS['incremental_vs_full']:.2f} |"
+            f" {verdict(ratios['incremental_vs_full'], TARGETS['incremental_vs_full'])} |")
+    lines += [
         f"| peak memory of `dbt build` (max RSS) | {r['peak_rss_gb']:.2f} GB |"
         f" < {TARGETS['peak_memory_gb_10m']:.0f} GB at 10M |"
-        f" {verdict(r['peak_rss_gb'], TARGETS['peak_memory_gb_10m']) if r['data']['rows'] >= 10_000_000 else 'n/a below 10M'} |",
-        "",
-        "## Seconds behind the ratios",
+        f" {verdict(r['peak_rss_gb'], TARGETS['peak_memory_gb_10m']) if rows >= 10_000_000 else 'n/a below 10M'} |",
         "",
         "| step | seconds |",
         "|---|---|",
         f"| floor: DuckDB reads every file, sha256 of every distinct identifier (median of 3) | {r['floor']['seconds']:.1f} |",
         f"| full `dbt build`, wall (parse, seeds, models, data and unit tests) | {full['seconds']:.1f} |",
-        f"| of which models | {full['summary']['by_kind'].get('model', 0):.1f} |",
+        f"| of which models (sum; two run at a time) | {full['summary']['by_kind'].get('model', 0):.1f} |",
         f"| of which the Python loaders (`base_*`) | {full['summary']['loaders']:.1f} |",
         f"| of which phone parsing (`stg_identifiers__phones_e164`) | {r['phone_parsing_seconds']:.1f} |",
+        f"| of which the NDJSON.gz writer (`export_amplitude__files`) | {r.get('export_files_seconds', 0):.1f} |",
         f"| of which the graph step ({', '.join(GRAPH_MODELS)}) | {r['graph_seconds']:.1f} |",
-        f"| of which data and unit tests | {full['summary']['by_kind'].get('test', 0) + full['summary']['by_kind'].get('unit_test', 0):.1f} |",
+        f"| of which data and unit tests | {tests:.1f} |",
+        f"| dbt's fixed cost of one table model (the fastest table model of the build) | {r.get('fastest_table_model_seconds', 0):.2f} |",
         f"| scipy connected_components on the same edges (CSR build included, median of 3) | {r['scipy']['seconds']:.2f} |",
-        f"| incremental `dbt build` (+{r['increment']['rows']:,} rows in new files) | {inc['seconds']:.1f} |",
+    ]
+    if inc:
+        lines.append(f"| incremental `dbt build` (+{r['increment']['rows']:,} rows in new files) | {inc['seconds']:.1f} |")
+    lines += [
         "",
-        f"Peak RSS: full build {full['peak_rss_bytes'] / gb:.2f} GB, incremental build {inc['peak_rss_bytes'] / gb:.2f} GB.",
-        f"Exit codes: full {full['exit_code']}, incremental {inc['exit_code']}"
+        f"Peak RSS: full build {_fmt_rss(full['peak_rss_bytes'])}"
+        + (f", incremental build {_fmt_rss(inc['peak_rss_bytes'])}" if inc else "")
+        + f". Exit codes: full {full['exit_code']}" + (f", incremental {inc['exit_code']}" if inc else "")
         + (f"; nodes not passing: {', '.join(full['summary']['not_passed'])}" if full["summary"]["not_passed"] else "")
         + ".",
-        "",
         "Model time of the full build by layer: "
-        + ", ".join(f"{layer} {sec:.1f} s" for layer, sec in sorted(full["summary"]["by_layer"].items(), key=lambda x: -x[1]))
+        + ", ".join(f"{layer or 'other'} {sec:.1f} s"
+                    for layer, sec in sorted(full["summary"]["by_layer"].items(), key=lambda x: -x[1]))
         + ".",
         f"scipy found {r['scipy']['components']:,} components, the SQL graph step {r['scipy']['components_sql']:,}"
         + (" (equal)." if r["scipy"]["components"] == r["scipy"]["components_sql"] else " (DIFFERENT: check the graph step)."),
         "",
-        "## Slowest models of the full build",
+        "Slowest models of the full build (max RSS while running: the largest resident set of the `dbt build`",
+        "process sampled while the model ran; two models run at a time, so it bounds the model's own memory):",
         "",
-        "| model | seconds | share of model time |",
-        "|---|---|---|",
+        "| model | seconds | share of model time | max RSS while running |",
+        "|---|---|---|---|",
     ]
     model_total = full["summary"]["by_kind"].get("model", 0) or 1
     for node in full["summary"]["models"][:15]:
-        lines.append(f"| {node['name']} | {node['seconds']:.1f} | {100 * node['seconds'] / model_total:.0f}% |")
-    lines += ["", "## Slowest models of the incremental build", "", "| model | seconds |", "|---|---|"]
-    for node in inc["summary"]["models"][:8]:
-        lines.append(f"| {node['name']} | {node['seconds']:.1f} |")
+        lines.append(f"| {node['name']} | {node['seconds']:.1f} | {100 * node['seconds'] / model_total:.0f}% |"
+                     f" {_fmt_rss(node.get('max_rss_bytes_while_running'))} |")
+    if inc:
+        lines += ["", "Slowest models of the incremental build:", "", "| model | seconds |", "|---|---|"]
+        for node in inc["summary"]["models"][:8]:
+            lines.append(f"| {node['name']} | {node['seconds']:.1f} |")
     if r.get("notes"):
-        lines += ["", "## Notes", ""] + [f"- {note}" for note in r["notes"]]
-    Path(path).write_text("\n".join(lines) + "\n")
+        lines += ["", "Notes:", ""] + [f"- {note}" for note in r["notes"]]
+    lines.append(f"<!-- bench rows={rows} end -->")
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(record, path):
+    """Replace (or add) this size's section of the report, keeping the other sizes' sections."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else HEADER
+    section = markdown_section(record)
+    rows = record["data"]["rows"]
+    start, end = f"<!-- bench rows={rows} start -->", f"<!-- bench rows={rows} end -->\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
 
 
 # ---------------------------------------------------------------- main
@@ -360,6 +436,7 @@ def main(argv=None):
     parser.add_argument("--work", default=str(ROOT / "bench" / "runs"), help="data and run folders")
     parser.add_argument("--markdown", default=str(ROOT / "BENCHMARKS.md"), help="where to write the report")
     parser.add_argument("--note", action="append", default=[], help="a line for the report's notes")
+    parser.add_argument("--skip-incremental", action="store_true", help="measure the full build only")
     args = parser.parse_args(argv)
 
     work = Path(args.work)
@@ -395,23 +472,32 @@ def main(argv=None):
     record["scipy"] = scipy_reference(database)
     say(f"scipy: {record['scipy']['seconds']:.2f} s on {record['scipy']['edges']:,} edges")
 
-    say("incremental: 1% new rows as new files")
-    inc_raw, inc_stats = increment_folder(raw, args.rows, args.seed, args.chain_persons, run_dir)
-    record["increment"] = {"rows": inc_stats["zoom_rows"] + inc_stats["call_rows"] + inc_stats["offline_rows"],
-                           "generator": inc_stats}
-    inc = dbt_build(database, inc_raw, run_dir / "exports", run_dir / "target_incremental", run_dir / "logs")
-    inc["summary"] = summarize_build(inc)
-    record["incremental_build"] = inc
-    say(f"incremental build: {inc['seconds']:.1f} s, exit {inc['exit_code']}")
+    if args.skip_incremental:
+        record["incremental_build"] = None
+    else:
+        say("incremental: 1% new rows as new files")
+        inc_raw, inc_stats = increment_folder(raw, args.rows, args.seed, args.chain_persons, run_dir)
+        record["increment"] = {"rows": inc_stats["zoom_rows"] + inc_stats["call_rows"] + inc_stats["offline_rows"],
+                               "generator": inc_stats}
+        inc = dbt_build(database, inc_raw, run_dir / "exports", run_dir / "target_incremental", run_dir / "logs")
+        inc["summary"] = summarize_build(inc)
+        record["incremental_build"] = inc
+        say(f"incremental build: {inc['seconds']:.1f} s, exit {inc['exit_code']}")
 
     record["graph_seconds"] = model_seconds(full, GRAPH_MODELS)
     record["phone_parsing_seconds"] = model_seconds(full, ("stg_identifiers__phones_e164",))
-    record["peak_rss_gb"] = max(full["peak_rss_bytes"], inc["peak_rss_bytes"]) / 2**30
+    record["export_files_seconds"] = model_seconds(full, ("export_amplitude__files",))
+    record["fastest_table_model_seconds"] = min(
+        (n["seconds"] for n in full["nodes"] if n["kind"] == "model" and n["layer"] in ("intermediate", "marts")),
+        default=0.0)
+    inc = record["incremental_build"]
+    record["peak_rss_gb"] = max(full["peak_rss_bytes"], inc["peak_rss_bytes"] if inc else 0) / 2**30
     record["ratios"] = {
         "end_to_end_vs_floor": full["seconds"] / record["floor"]["seconds"],
         "graph_vs_scipy": record["graph_seconds"] / record["scipy"]["seconds"],
-        "incremental_vs_full": inc["seconds"] / full["seconds"],
     }
+    if inc:
+        record["ratios"]["incremental_vs_full"] = inc["seconds"] / full["seconds"]
     record["notes"] = args.note
     (run_dir / "results.json").write_text(json.dumps(record, indent=2, default=str))
     write_markdown(record, args.markdown)
