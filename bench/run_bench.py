@@ -444,7 +444,8 @@ def main(argv=None):
     run_dir = work / f"run_{args.rows}_{stamp}"
     run_dir.mkdir(parents=True)
     record = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "command": "python bench/run_bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "command": " ".join(["python bench/run_bench.py", *(argv if argv is not None else sys.argv[1:])]).strip()
+              + f" (rows {args.rows:,}, seed {args.seed}, chain persons {args.chain_persons})",
               "machine": machine()}
 
     def say(text):
