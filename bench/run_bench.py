@@ -165,6 +165,8 @@ def dbt_build(database, raw, exports, target_path, log_path):
         sampler.join()
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
+    if not (Path(target_path) / "run_results.json").exists():
+        raise SystemExit(f"dbt build wrote no run_results.json (exit {process.returncode}); see {out.name}")
     results = json.loads((Path(target_path) / "run_results.json").read_text())
     manifest = json.loads((Path(target_path) / "manifest.json").read_text())
     nodes = _node_times(results, manifest)
