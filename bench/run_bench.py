@@ -136,6 +136,7 @@ def floor(raw, repeats=3):
     times, counts = [], None
     for _ in range(repeats):
         connection = duckdb.connect()
+        connection.execute("set enable_progress_bar = false")
         started = time.perf_counter()
         counts = connection.execute(sql).fetchone()
         times.append(time.perf_counter() - started)
@@ -316,7 +317,7 @@ HEADER = """# Benchmarks
 Written by `make bench` (`bench/run_bench.py`, see `bench/README.md`): one section per data size, each from
 the last run at that size (a run replaces only its own size's section). Absolute seconds depend on the machine
 and on what else runs on it; the ratios are measured in the same run on the same machine and are what to
-compare.
+compare. What dominates and what to change: `docs/scaling_up.md` (the README's "Scaling up" section).
 """
 
 
