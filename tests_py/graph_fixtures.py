@@ -20,6 +20,7 @@ import pyarrow as pa
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 QA_MODEL = "qa_graph_components"
+QA_SCHEMA = "qa"
 QA_EDGES_TABLE = "qa_graph_edges"
 MAX_NODE_ID = 2**31 - 2
 
@@ -123,7 +124,7 @@ def read_components(database: Path) -> tuple[np.ndarray, np.ndarray]:
     """(node_id, component_id) arrays of the built QA model."""
     with duckdb.connect(str(database), read_only=True) as connection:
         columns = connection.execute(
-            f"select node_id, component_id from {QA_MODEL}"
+            f"select node_id, component_id from {QA_SCHEMA}.{QA_MODEL}"
         ).fetchnumpy()
     return (
         np.asarray(columns["node_id"], dtype=np.int64),
