@@ -29,6 +29,12 @@ test: setup
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python -m pytest tests_py
 
+## Benchmark (not a test): synthetic exports of BENCH_ROWS touch rows, full and incremental dbt build,
+## measured against DuckDB's floor and scipy in the same run; writes BENCHMARKS.md. `make bench BENCH_ROWS=10000000`.
+BENCH_ROWS ?= 1000000
+bench: setup
+	$(BIN)/python bench/run_bench.py --rows $(BENCH_ROWS)
+
 ## The demo on Spark (dbt-spark session, local pyspark; Java 17) and on DuckDB: export rows must be equal.
 SPARK_VENV := .venv-spark
 

@@ -1,7 +1,9 @@
-{# One row per rejected raw row or rejected value, with where it came from
-   and why. A row-level rejection (the row is not used) and the value-level
-   rejections that explain it are separate rows; a rejected value in a row
-   that has another good identifier only costs that value. #}
+{# One row per rejected raw row and per rejected value, with where it came
+   from and why, in words. A row-level rejection (rejected_column = 'row':
+   the row is not used) and the value-level rejections that explain it are
+   separate rows; a rejected value in a row that has another good identifier
+   only costs that value (is_row_used stays true). No raw or normalized
+   value is carried here: the reason names the rule, never the value. #}
 {% set staged = [
     ('stg_zoom__webinar_attendees', ['email', 'phone']),
     ('stg_ringcentral__calls', ['phone']),
@@ -27,6 +29,7 @@ with
         'row' as rejected_column,
         row_rejection_reason as reason,
         true as is_row_rejected,
+        false as is_row_used,
         _loaded_at
 
     from {{ model }}
@@ -42,6 +45,7 @@ with
         '{{ kind }}' as rejected_column,
         {{ kind }}_rejection_reason as reason,
         false as is_row_rejected,
+        row_rejection_reason is null as is_row_used,
         _loaded_at
 
     from {{ model }}
@@ -79,6 +83,7 @@ final as (
 
         ---------- booleans
         is_row_rejected,
+        is_row_used,
 
         ---------- provenance
         _loaded_at

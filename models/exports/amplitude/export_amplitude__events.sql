@@ -5,39 +5,14 @@
     on_schema_change='fail',
     contract={'enforced': target.type != 'spark'},
 ) }}
-{# Append-only, like the identifies: each touch is exported once. An event
-   exported after its person became a user carries the user_id too. #}
+{# Append-only, like the identifies: each touch is exported once and never
+   rewritten, so an event exported before its person became a user stays
+   device-only, and one exported after carries the user_id too. #}
 with
 
-candidates as (
+gated as (
 
-    select * from {{ ref('int_amplitude__event_candidates') }}
-    {% if is_incremental() %}
-    where insert_id not in (select insert_id from {{ this }})
-    {% endif %}
-
-),
-
-exported_links as (
-
-    select device_id, user_id from {{ ref('export_amplitude__identifies') }}
-    {% if is_incremental() %}
-    union all
-    select device_id, user_id from {{ this }}
-    {% endif %}
-
-),
-
-checked as (
-
-    select
-        candidates.*,
-        coalesce(
-            {{ amplitude_row_problem('candidates') }},
-            {{ amplitude_link_conflict('candidates', 'exported_links') }}
-        ) as hold_reason
-
-    from candidates
+    {{ amplitude_gate(this if is_incremental() else none, ref('export_amplitude__identifies')) | indent(4) }}
 
 ),
 
@@ -53,8 +28,9 @@ final as (
         user_properties,
         {{ amplitude_update_time() }} as update_time_column
 
-    from checked
-    where hold_reason is null
+    from gated
+    where export_kind = 'events'
+        and hold_reason is null
 
 )
 

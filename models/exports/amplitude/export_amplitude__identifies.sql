@@ -7,28 +7,16 @@
 ) }}
 {# Append-only: a link is exported once, the run it becomes known, and no
    run rewrites it (Amplitude's change-tracking imports break on rebuilt
-   tables, and its merges cannot be undone). #}
+   tables, and its merges cannot be undone). Built before the events, so the
+   events already exported are read by name (a ref would be a cycle). #}
+{%- set events_relation = adapter.get_relation(
+    database=this.database, schema=this.schema, identifier='export_amplitude__events'
+) if execute else none %}
 with
 
-candidates as (
+gated as (
 
-    select * from {{ ref('int_amplitude__identify_candidates') }}
-    {% if is_incremental() %}
-    where insert_id not in (select insert_id from {{ this }})
-    {% endif %}
-
-),
-
-checked as (
-
-    select
-        candidates.*,
-        coalesce(
-            {{ amplitude_row_problem('candidates') }},
-            {{ amplitude_link_conflict('candidates', this if is_incremental() else none) }}
-        ) as hold_reason
-
-    from candidates
+    {{ amplitude_gate(events_relation, this if is_incremental() else none) | indent(4) }}
 
 ),
 
@@ -44,8 +32,9 @@ final as (
         user_properties,
         {{ amplitude_update_time() }} as update_time_column
 
-    from checked
-    where hold_reason is null
+    from gated
+    where export_kind = 'identifies'
+        and hold_reason is null
 
 )
 

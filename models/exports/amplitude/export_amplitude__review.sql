@@ -1,39 +1,12 @@
-{# One row per export row held back by the merge-safety gate, with the
+{# One row per export candidate the merge-safety gate holds back, with the
    reason: nothing reaches Amplitude that could break its rules or merge two
-   users. Fix the input (or the allowlist) and the next run exports it. #}
+   users for good. Fix the input (or the blocklist) and the next run exports
+   the row. Judged by the same gate as the exports, after both ran. #}
 with
 
-event_candidates as (
+gated as (
 
-    select 'events' as export_kind, *
-    from {{ ref('int_amplitude__event_candidates') }}
-
-),
-
-identify_candidates as (
-
-    select 'identifies' as export_kind, *
-    from {{ ref('int_amplitude__identify_candidates') }}
-
-),
-
-exported as (
-
-    select insert_id, device_id, user_id from {{ ref('export_amplitude__events') }}
-    union all
-    select insert_id, device_id, user_id from {{ ref('export_amplitude__identifies') }}
-
-),
-
-pending as (
-
-    select candidates.*
-    from (
-        select * from event_candidates
-        union all
-        select * from identify_candidates
-    ) as candidates
-    where candidates.insert_id not in (select insert_id from exported)
+    {{ amplitude_gate(ref('export_amplitude__events'), ref('export_amplitude__identifies')) | indent(4) }}
 
 ),
 
@@ -41,22 +14,20 @@ final as (
 
     select
         ---------- ids
-        pending.insert_id,
-        pending.person_id,
+        insert_id,
+        person_id,
+        device_id,
+        user_id,
 
         ---------- strings
-        pending.export_kind,
-        pending.event_type,
-        coalesce(
-            {{ amplitude_row_problem('pending') }},
-            {{ amplitude_link_conflict('pending', 'exported') }},
-            'not exported yet: rerun to export'
-        ) as hold_reason,
+        export_kind,
+        event_type,
+        coalesce(hold_reason, 'passes the gate: the next run exports it') as hold_reason,
 
         ---------- numerics
-        pending.time
+        time
 
-    from pending
+    from gated
 
 )
 

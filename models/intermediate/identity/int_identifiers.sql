@@ -1,6 +1,7 @@
 {# One row per identifier (type and hash): its dense node id for the graph,
-   when it was first seen, and whether it is shared by too many people to
-   be linking evidence (an office switchboard, info@, a phone of two users). #}
+   when it was first seen, the product user that owns it (it is in that
+   user's own record), and whether it is shared by too many people to be
+   linking evidence (an office switchboard, info@, a phone of two users). #}
 with
 
 evidence as (
@@ -51,6 +52,7 @@ per_identifier as (
         count(distinct evidence.record_id) as record_count,
         count(distinct evidence.name_sha256) as distinct_name_count,
         count(distinct record_users.user_id) as distinct_user_count,
+        min(record_users.user_id) as record_user_id,
         count(distinct record_emails.email_sha256) as distinct_email_count,
         bool_or(evidence.is_role_address) as is_role_address
 
@@ -90,6 +92,21 @@ judged as (
 
 ),
 
+{# The allowlist overrides every shared rule but one: an identifier in the
+   records of two product users never links, or it would join them. #}
+overridden as (
+
+    select
+        *,
+        case
+            when distinct_user_count > 1 then shared_reason
+            when not is_allowlisted then shared_reason
+        end as kept_shared_reason
+
+    from judged
+
+),
+
 final as (
 
     select
@@ -99,9 +116,11 @@ final as (
         identifier_type,
         identifier_sha256,
         user_id,
+        case when kept_shared_reason is null then record_user_id end as owner_user_id,
 
         ---------- strings
-        case when not is_allowlisted then shared_reason end as shared_reason,
+        {{ hash_version() }} as hash_version,
+        kept_shared_reason as shared_reason,
 
         ---------- numerics
         record_count,
@@ -110,14 +129,14 @@ final as (
         distinct_email_count,
 
         ---------- booleans
-        shared_reason is not null and not is_allowlisted as is_shared,
+        kept_shared_reason is not null as is_shared,
         is_allowlisted,
         is_role_address,
 
         ---------- timestamps
         first_seen_at
 
-    from judged
+    from overridden
 
 )
 

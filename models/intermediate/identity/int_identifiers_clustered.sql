@@ -1,8 +1,11 @@
-{# One row per identifier with its person. A person is named after its
-   anchor: the email or phone seen first (ties: email before phone, then the
-   hash), so the ids are the same on every run and on --full-refresh while
-   the evidence stands, and a merge keeps the older person's ids. The
-   person's Amplitude device_id is the anchor's hash. #}
+{# One row per identifier with its person. Each person is named after its
+   anchor, chosen from the registry of ids already handed out
+   (int_person_ids_registry, which this run has just extended): an email or
+   phone before a user_id, then the earliest registered. So the ids stay
+   the same on every run and on --full-refresh while the evidence stands, a
+   merge keeps the older person's ids, and a late older observation does
+   not move an anchor. The person's Amplitude device_id is the anchor's
+   hash. #}
 with
 
 identifiers as (
@@ -14,6 +17,12 @@ identifiers as (
 components as (
 
     select * from {{ ref('int_identity_components') }}
+
+),
+
+registry as (
+
+    select * from {{ ref('int_person_ids_registry') }}
 
 ),
 
@@ -32,19 +41,23 @@ clustered as (
 anchors as (
 
     select
-        component_id,
-        identifier_id as anchor_identifier_id,
-        identifier_type as anchor_identifier_type,
-        identifier_sha256 as anchor_identifier_sha256
+        clustered.component_id,
+        registry.person_id,
+        registry.device_id,
+        registry.anchor_identifier_id,
+        registry.registered_at as person_registered_at
 
     from clustered
+    inner join registry
+        on clustered.identifier_id = registry.anchor_identifier_id
     qualify row_number() over (
-        partition by component_id
+        partition by clustered.component_id
         order by
-            case when identifier_type in ('email', 'phone') then 0 else 1 end,
-            first_seen_at,
-            identifier_type,
-            identifier_sha256
+            case when registry.anchor_identifier_type in ('email', 'phone') then 0 else 1 end,
+            registry.registered_at,
+            registry.anchor_first_seen_at,
+            registry.anchor_identifier_type,
+            clustered.identifier_sha256
     ) = 1
 
 ),
@@ -66,12 +79,10 @@ final as (
     select
         ---------- ids
         clustered.identifier_id,
-        {{ hash_identifier("'person|' || anchors.anchor_identifier_id") }} as person_id,
-        case
-            when anchors.anchor_identifier_type in ('email', 'phone')
-                then anchors.anchor_identifier_sha256
-        end as device_id,
+        anchors.person_id,
+        anchors.device_id,
         component_users.user_id,
+        clustered.owner_user_id,
         clustered.node_id,
         clustered.identifier_type,
         clustered.identifier_sha256,
@@ -84,7 +95,8 @@ final as (
         clustered.is_shared,
 
         ---------- timestamps
-        clustered.first_seen_at
+        clustered.first_seen_at,
+        anchors.person_registered_at
 
     from clustered
     inner join anchors

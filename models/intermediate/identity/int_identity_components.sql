@@ -1,38 +1,23 @@
-{# Connected components of every edge, after the user-conflict guard: the persons. #}
-{% if target.type == 'spark' -%}
-{{ spark_connected_components(ref('int_identity_edges_accepted')) }}
-{%- else -%}
-with recursive
+{{ config(materialized='connected_components') }}
+{# Connected components of the accepted edges: the persons. One row per
+   node (node_id, component_id) from the connected_components
+   materialization. #}
+with
 
-edges as (
+accepted_edges as (
 
-    select node_a, node_b from {{ ref('int_identity_edges_accepted') }}
-    union all
-    select node_b, node_a from {{ ref('int_identity_edges_accepted') }}
-
-),
-
-reach (node_id, component_id) as (
-
-    select node_a, node_a from edges
-    union
-    select edges.node_b, reach.component_id
-    from reach
-    inner join edges
-        on reach.node_id = edges.node_a
+    select * from {{ ref('int_identity_edges_accepted') }}
 
 ),
 
 final as (
 
     select
-        node_id,
-        min(component_id) as component_id
+        node_a,
+        node_b
 
-    from reach
-    group by 1
+    from accepted_edges
 
 )
 
 select * from final
-{%- endif %}

@@ -1,38 +1,23 @@
-{# Connected components of every edge, before the user-conflict guard. #}
-{% if target.type == 'spark' -%}
-{{ spark_connected_components(ref('int_identity_edges')) }}
-{%- else -%}
-with recursive
+{{ config(materialized='connected_components') }}
+{# Connected components of every edge, before the user-conflict guard. The
+   connected_components materialization (macros/graph) turns this edge list
+   into one row per node: node_id, component_id (its smallest node_id). #}
+with
 
 edges as (
 
-    select node_a, node_b from {{ ref('int_identity_edges') }}
-    union all
-    select node_b, node_a from {{ ref('int_identity_edges') }}
-
-),
-
-reach (node_id, component_id) as (
-
-    select node_a, node_a from edges
-    union
-    select edges.node_b, reach.component_id
-    from reach
-    inner join edges
-        on reach.node_id = edges.node_a
+    select * from {{ ref('int_identity_edges') }}
 
 ),
 
 final as (
 
     select
-        node_id,
-        min(component_id) as component_id
+        node_a,
+        node_b
 
-    from reach
-    group by 1
+    from edges
 
 )
 
 select * from final
-{%- endif %}

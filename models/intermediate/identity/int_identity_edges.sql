@@ -1,8 +1,9 @@
-{# One row per graph edge: two identifiers that co-occur in a record, with
-   the record as provenance. Each record is a star around its smallest node,
-   which links all of its identifiers with the fewest edges. Shared
-   identifiers link nothing; every identifier also gets a self-loop so that
-   one with no edge still becomes a person. #}
+{# One row per graph edge: two identifiers that co-occur in one record, with
+   the record as provenance (source, record, when the record was seen). Each
+   record is a star around its smallest node, which links all of its
+   identifiers with the fewest edges. Shared identifiers link nothing; every
+   identifier also gets a self-loop so that one with no edge still becomes a
+   person. #}
 with
 
 evidence as (
@@ -23,7 +24,8 @@ linkable as (
         evidence.record_id,
         evidence.source_system,
         evidence.observed_at,
-        identifiers.node_id
+        identifiers.node_id,
+        identifiers.identifier_id
 
     from evidence
     inner join identifiers
@@ -50,6 +52,10 @@ record_edges as (
         linkable.node_id as node_b,
         linkable.record_id,
         linkable.source_system,
+        case
+            when linkable.source_system = 'app' then 'user_record'
+            else 'lead_record'
+        end as evidence_kind,
         linkable.observed_at
 
     from linkable
@@ -66,24 +72,47 @@ self_loops as (
         node_id as node_b,
         cast(null as {{ dbt.type_string() }}) as record_id,
         cast(null as {{ dbt.type_string() }}) as source_system,
+        'self' as evidence_kind,
         first_seen_at as observed_at
 
     from identifiers
 
 ),
 
+unioned as (
+
+    select * from record_edges
+    union all
+    select * from self_loops
+
+),
+
 final as (
 
     select
-        {{ hash_identifier("cast(node_a as " ~ dbt.type_string() ~ ") || '-' || cast(node_b as " ~ dbt.type_string() ~ ") || '|' || coalesce(record_id, 'self')") }}
-            as edge_id,
-        *
+        ---------- ids
+        {{ hash_identifier(
+            "cast(unioned.node_a as " ~ dbt.type_string() ~ ") || '-' || cast(unioned.node_b as " ~ dbt.type_string() ~ ")"
+            ~ " || '|' || coalesce(unioned.record_id, 'self')"
+        ) }} as edge_id,
+        unioned.node_a,
+        unioned.node_b,
+        identifiers_a.identifier_id as identifier_a_id,
+        identifiers_b.identifier_id as identifier_b_id,
+        unioned.record_id,
 
-    from (
-        select * from record_edges
-        union all
-        select * from self_loops
-    ) as unioned
+        ---------- strings
+        unioned.source_system,
+        unioned.evidence_kind,
+
+        ---------- timestamps
+        unioned.observed_at
+
+    from unioned
+    inner join identifiers as identifiers_a
+        on unioned.node_a = identifiers_a.node_id
+    inner join identifiers as identifiers_b
+        on unioned.node_b = identifiers_b.node_id
 
 )
 

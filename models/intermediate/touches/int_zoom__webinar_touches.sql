@@ -107,6 +107,7 @@ attendances as (
             ('first_joined_at', format_iso_timestamp('first_joined_at')),
             ('last_left_at', format_iso_timestamp('last_left_at')),
             ('country', 'country_region_name'),
+            ('registration_answers', as_json('registration_answers')),
         ]) }} as event_properties,
         source_file,
         source_row_number,

@@ -20,6 +20,7 @@ final as (
         identifier_sha256,
 
         ---------- strings
+        {{ hash_version() }} as hash_version,
         shared_reason,
 
         ---------- booleans

@@ -1,16 +1,12 @@
-{# One row per refused edge: a link that would have put two product users in
-   one person. #}
+{# One row per refused edge: evidence from a lead record that would have put
+   two product users in one person, with the reason. Its identifiers stay
+   apart; an anonymous identifier attached only through such evidence stays
+   in an anonymous person. #}
 with
 
-edges as (
+judged as (
 
-    select * from {{ ref('int_identity_edges') }}
-
-),
-
-accepted as (
-
-    select edge_id from {{ ref('int_identity_edges_accepted') }}
+    select * from {{ ref('int_identity_edges_judged') }}
 
 ),
 
@@ -26,40 +22,29 @@ conflicted as (
 
 ),
 
-identifiers as (
-
-    select node_id, identifier_id from {{ ref('int_identifiers') }}
-
-),
-
 final as (
 
     select
         ---------- ids
-        edges.edge_id as conflict_id,
-        edges.record_id,
-        node_a_identifiers.identifier_id as identifier_a_id,
-        node_b_identifiers.identifier_id as identifier_b_id,
+        judged.edge_id as conflict_id,
+        judged.record_id,
+        judged.identifier_a_id,
+        judged.identifier_b_id,
 
         ---------- strings
-        edges.source_system,
-        'refused: would join users ' || conflicted.user_ids as reason,
+        judged.source_system,
+        judged.refusal_reason as reason,
+        conflicted.user_ids as unguarded_component_user_ids,
 
         ---------- timestamps
-        edges.observed_at
+        judged.observed_at
 
-    from edges
+    from judged
     inner join components
-        on edges.node_a = components.node_id
-    inner join conflicted
+        on judged.node_a = components.node_id
+    left join conflicted
         on components.component_id = conflicted.component_id
-    inner join identifiers as node_a_identifiers
-        on edges.node_a = node_a_identifiers.node_id
-    inner join identifiers as node_b_identifiers
-        on edges.node_b = node_b_identifiers.node_id
-    left join accepted
-        on edges.edge_id = accepted.edge_id
-    where accepted.edge_id is null
+    where not judged.is_accepted
 
 )
 

@@ -1,3 +1,7 @@
+{# One row per distinct raw email value of any source, parsed once: the
+   staging models join back on email_raw. A value is rejected when it is not
+   an address (email_rejection_reason), when nothing is left after cleaning,
+   or when it is on the blocklist seed and not on the allowlist seed. #}
 with
 
 zoom_rows as (
@@ -27,7 +31,7 @@ touch_rows as (
 blocklist as (
 
     select
-        lower(identifier_value) as identifier_value,
+        lower(trim(identifier_value)) as identifier_value,
         min(reason) as reason
 
     from {{ ref('identifier_blocklist') }}
@@ -36,9 +40,17 @@ blocklist as (
 
 ),
 
+allowlist as (
+
+    select distinct lower(trim(identifier_value)) as identifier_value
+    from {{ ref('identifier_allowlist') }}
+    where identifier_type in ('any', 'email')
+
+),
+
 role_local_parts as (
 
-    select lower(local_part) as local_part
+    select distinct lower(trim(local_part)) as local_part
     from {{ ref('role_email_local_parts') }}
 
 ),
@@ -72,20 +84,23 @@ judged as (
     select
         cleaned.email_raw,
         cleaned.email_cleaned,
-        coalesce(
-            case
-                when blocked.identifier_value is not null
-                    then 'email: placeholder value (' || blocked.reason || ')'
-            end,
-            {{ email_rejection_reason('cleaned.email_cleaned') }}
-        ) as email_rejection_reason,
-        role_local_parts.local_part is not null as is_role_address
+        case
+            when cleaned.email_cleaned is null
+                then 'email: nothing left after removing mailto: and the display name'
+            when blocked.identifier_value is not null and allowed.identifier_value is null
+                then 'email: placeholder value (' || blocked.reason || ')'
+            else {{ email_rejection_reason('cleaned.email_cleaned') }}
+        end as email_rejection_reason,
+        role_local_parts.local_part is not null as is_role_local_part
 
     from cleaned
     left join blocklist as blocked
         on cleaned.email_cleaned = blocked.identifier_value
+    left join allowlist as allowed
+        on cleaned.email_cleaned = allowed.identifier_value
     left join role_local_parts
-        on split_part(cleaned.email_cleaned, '@', 1) = role_local_parts.local_part
+        on split_part(split_part(cleaned.email_cleaned, '@', 1), '+', 1)
+        = role_local_parts.local_part
 
 ),
 
@@ -99,10 +114,11 @@ final as (
             as email_sha256,
 
         ---------- strings
+        case when email_rejection_reason is null then {{ hash_version() }} end as hash_version,
         email_rejection_reason,
 
         ---------- booleans
-        coalesce(is_role_address and email_rejection_reason is null, false) as is_role_address
+        coalesce(is_role_local_part and email_rejection_reason is null, false) as is_role_address
 
     from judged
 

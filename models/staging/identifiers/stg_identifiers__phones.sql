@@ -2,7 +2,7 @@ with
 
 parsed as (
 
-    select * from {{ engine_ref('stg_identifiers__phones_e164') }}
+    select * from {{ ref('stg_identifiers__phones_e164') }}
 
 ),
 
@@ -55,6 +55,7 @@ final as (
         {{ hash_identifier('phone_e164') }} as phone_sha256,
 
         ---------- strings
+        case when phone_e164 is not null then {{ hash_version() }} end as hash_version,
         phone_rejection_reason
 
     from judged

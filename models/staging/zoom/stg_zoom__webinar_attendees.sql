@@ -1,5 +1,14 @@
 {% set zoom_formats = ['%b %d, %Y %H:%M:%S', '%m/%d/%Y %I:%M:%S %p', '%Y-%m-%d %H:%M:%S'] %}
 {% set zoom_timezone = var('identity__zoom_timezone') %}
+{% set zoom_format_hint = "expected a Zoom report time such as 'Mar 10, 2026 17:00:12' or '03/10/2026 05:00:12 PM'" %}
+{# (raw column, parsed column, column as the report names it): a value that is
+   there (not empty, not Zoom's `--`) but does not parse rejects the row. #}
+{% set zoom_times = [
+    ('webinar_started_at', 'webinar_started_at_utc', 'Actual Start Time'),
+    ('registration_time', 'registered_at', 'Registration Time'),
+    ('join_time', 'joined_at', 'Join Time'),
+    ('leave_time', 'left_at', 'Leave Time'),
+] %}
 
 with
 
@@ -60,12 +69,20 @@ judged as (
         case
             when load_error is not null then load_error
             when nullif(trim(webinar_id), '') is null then 'webinar id missing'
+            {%- for raw, parsed, label in zoom_times %}
+            when nullif(nullif(trim({{ raw }}), ''), '--') is not null and {{ parsed }} is null
+                then '{{ label }} is not a timestamp: {{ zoom_format_hint | replace("'", "''") }}'
+            {%- endfor %}
             when has_attended and joined_at is null
-                then 'Join Time is not a timestamp in a known Zoom format'
+                then 'Join Time missing for a row marked Attended'
             when has_attended and left_at is null
-                then 'Leave Time is not a timestamp in a known Zoom format'
+                then 'Leave Time missing for a row marked Attended'
+            when has_attended
+                and nullif(nullif(trim(minutes_in_session), ''), '--') is not null
+                and minutes_in_session_int is null
+                then 'Time in Session (minutes) is not a whole number'
             when not has_attended and registered_at is null
-                then 'Registration Time is not a timestamp in a known Zoom format'
+                then 'Registration Time missing for a registrant who did not attend'
         end as row_rejection_reason
 
     from typed

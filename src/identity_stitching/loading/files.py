@@ -5,15 +5,21 @@ someone re-saved them in Excel on Windows, as cp1252. Every file is decoded as
 UTF-8 first and read as cp1252 only when it is not valid UTF-8.
 """
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 # A value longer than this is no name, email or phone: it is a broken export.
 MAX_VALUE_LENGTH = 1024
+
+# Python's csv module stops a whole file at a 128 KiB cell; such a cell is an
+# oversized value of one row, which the loaders quarantine, not a dead build.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 @dataclass(frozen=True)
@@ -29,19 +35,40 @@ class ExportFile:
 
 
 def list_export_files(raw_path, folder):
-    """Every regular file of `raw_path/folder`, sorted; a missing folder is empty."""
+    """Every regular file under `raw_path/folder`, sub-folders included, sorted.
+
+    People file exports into sub-folders (`2026-03/`, `archive/`); those rows
+    count too. Hidden files (`.DS_Store`) and Office lock files (`~$...`) are
+    not exports. A missing or empty folder has no files.
+    """
     directory = Path(raw_path) / folder
     if not directory.is_dir():
         return []
     return sorted(
-        path
-        for path in directory.iterdir()
-        if path.is_file() and not path.name.startswith(".")
+        (
+            path
+            for path in directory.rglob("*")
+            if path.is_file() and not _is_hidden(path.relative_to(directory))
+        ),
+        key=lambda path: path.relative_to(directory).as_posix(),
     )
 
 
+def _is_hidden(relative):
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
 def decode(data):
-    """Text and encoding name of a file's bytes: UTF-8 (BOM stripped) or cp1252."""
+    """Text and encoding name of a file's bytes.
+
+    UTF-8 (BOM stripped) first; UTF-16 when the file starts with its BOM
+    (Excel's "Unicode Text"); otherwise cp1252, what Excel on Windows writes.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -67,15 +94,28 @@ def open_export_file(path, raw_path):
 
 
 def csv_rows(text):
-    """(row number, fields) for each CSV record; row 1 is the file's first line.
+    """(row number, fields, problem) for each CSV record; row 1 is the first line.
 
     The row number is the physical line where the record starts, as a
     spreadsheet would show it, so a person can find the row in the file.
+    A record the csv module cannot read (an unterminated quote, text after a
+    closing quote) ends the file: it comes back once with `fields` None and
+    `problem` saying why, so the rest of the file is quarantined, not lost.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
-    for fields in reader:
-        yield start, fields
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield start, None, (
+                f"malformed CSV from this line to the end of the file ({error}); "
+                "none of it was read"
+            )
+            return
+        yield start, fields, None
         start = reader.line_num + 1
 
 
@@ -87,9 +127,31 @@ def strip_trailing_empty(fields):
     return fields[:end]
 
 
+def fit_to_header(header, fields):
+    """(fields, problem): a row cut to its header's width, or why it does not fit.
+
+    Zoom pads every line with empty cells and Excel pads every line to the
+    widest one; only empty surplus cells are padding. A row with fewer cells,
+    or with values beyond the header, is ragged.
+    """
+    fields = list(fields)
+    if len(fields) > len(header) and not any(f.strip() for f in fields[len(header):]):
+        fields = fields[: len(header)]
+    if len(fields) != len(header):
+        return None, f"ragged row: {len(fields)} fields, header has {len(header)}"
+    too_long = oversized_column(header, fields)
+    if too_long:
+        name, length = too_long
+        return None, (
+            f"oversized value in column {name}: {length} characters, "
+            f"at most {MAX_VALUE_LENGTH} expected"
+        )
+    return fields, None
+
+
 def oversized_column(names, fields):
-    """The name of the first column whose value is too long to be real, if any."""
+    """(name, length) of the first column whose value is too long to be real, if any."""
     for name, value in zip(names, fields):
         if len(value) > MAX_VALUE_LENGTH:
-            return name
+            return name, len(value)
     return None

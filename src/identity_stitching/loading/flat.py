@@ -5,9 +5,9 @@ import json
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
     csv_rows,
+    fit_to_header,
     list_export_files,
     open_export_file,
-    oversized_column,
     strip_trailing_empty,
 )
 from identity_stitching.loading.layouts import LAYOUTS
@@ -17,9 +17,10 @@ from identity_stitching.loading.table import RowCollector
 def read_flat_exports(raw_path, layout_name):
     """All rows of every file of a flat layout's folder, as an Arrow table.
 
-    Rows that cannot be trusted (ragged, oversized values) are kept with a
-    `load_error` so staging can quarantine them; a header that misses expected
-    columns raises SchemaDriftError for the whole build.
+    Rows that cannot be trusted (ragged, oversized values, malformed CSV) are
+    kept with a `load_error` so staging can quarantine them; a header that
+    misses expected columns raises SchemaDriftError for the whole build.
+    Empty and header-only files add no rows.
     """
     layout = LAYOUTS[layout_name]
     collector = RowCollector(layout.columns.values())
@@ -30,30 +31,29 @@ def read_flat_exports(raw_path, layout_name):
 
 
 def _read_file(export_file, layout, collector):
-    rows = csv_rows(export_file.text)
     header = None
-    for row_number, fields in rows:
+    for row_number, fields, problem in csv_rows(export_file.text):
+        if problem:
+            if header is None:
+                raise SchemaDriftError(export_file.relative_path, layout.headers, layout.headers)
+            collector.add(export_file, row_number, {}, None, problem)
+            continue
         if not any(field.strip() for field in fields):
             continue  # blank line: no data
         if header is None:
             header = [name.strip() for name in strip_trailing_empty(fields)]
             missing = [name for name in layout.headers if name not in header]
             if missing:
-                raise SchemaDriftError(export_file.relative_path, missing, layout.headers)
+                raise SchemaDriftError(export_file.relative_path, missing, layout.headers, header)
             continue
         collector.add(export_file, row_number, *_parse_row(header, fields, layout))
 
 
 def _parse_row(header, fields, layout):
     """(values, extra_columns, load_error) for one data row."""
-    fields = list(fields)
-    if len(fields) > len(header):
-        fields = strip_trailing_empty(fields)
-    if len(fields) != len(header):
-        return {}, None, f"ragged row: {len(fields)} fields, header has {len(header)}"
-    too_long = oversized_column(header, fields)
-    if too_long:
-        return {}, None, f"oversized value in column {too_long}"
+    fields, problem = fit_to_header(header, fields)
+    if problem:
+        return {}, None, problem
     values, extra = {}, {}
     for name, value in zip(header, fields):
         if name in layout.columns:

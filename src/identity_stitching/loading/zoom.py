@@ -11,9 +11,9 @@ import json
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
     csv_rows,
+    fit_to_header,
     list_export_files,
     open_export_file,
-    oversized_column,
     strip_trailing_empty,
 )
 from identity_stitching.loading.table import RowCollector
@@ -57,8 +57,20 @@ REQUIRED_WEBINAR_HEADERS = ["Topic", "Webinar ID"]
 DATA_COLUMNS = ["section", *WEBINAR_COLUMNS.values(), *PERSON_COLUMNS.values()]
 
 
+NO_ATTENDEE_SECTION = (
+    "Zoom report has no Attendee Details section: none of its registrants or "
+    "attendees could be read (a truncated download, or not an attendee report)"
+)
+
+
 def read_zoom_attendee_reports(raw_path):
-    """One row per person row of every report (hosts, panelists, attendees)."""
+    """One row per person row of every report (hosts, panelists, attendees).
+
+    Empty reports add nothing. A row that cannot be read, and a report without
+    an Attendee Details section, become rows with a `load_error` (the latter
+    on the report's first line) so staging quarantines them; a report whose
+    summary or attendee header misses required columns raises SchemaDriftError.
+    """
     collector = RowCollector(DATA_COLUMNS)
     for path in list_export_files(raw_path, FOLDER):
         export_file = open_export_file(path, raw_path)
@@ -67,18 +79,23 @@ def read_zoom_attendee_reports(raw_path):
 
 
 def _read_report(export_file, collector):
-    rows = [(number, fields) for number, fields in csv_rows(export_file.text)]
-    if not any(any(f.strip() for f in fields) for _, fields in rows):
+    rows = list(csv_rows(export_file.text))
+    readable = [(number, fields) for number, fields, problem in rows if not problem]
+    if not any(any(f.strip() for f in fields) for _, fields in readable):
         return  # an empty file is an empty report
-    webinar = _webinar_summary(export_file, rows)
-    section, header = None, None
-    for row_number, fields in rows:
+    webinar = _webinar_summary(export_file, readable)
+    section, header, has_attendee_section = None, None, False
+    for row_number, fields, problem in rows:
+        if problem:
+            collector.add(export_file, row_number, {**webinar, "section": section}, None, problem)
+            break
         cells = strip_trailing_empty(fields)
         if not cells:
             continue
         title = cells[0].strip().lower()
         if len(cells) == 1 and title in SECTIONS:
             section, header = SECTIONS[title], None
+            has_attendee_section = has_attendee_section or section == "attendee"
             continue
         if section is None:
             continue  # report title and webinar summary
@@ -90,19 +107,8 @@ def _read_report(export_file, collector):
         values, extra, error = _parse_person(header, fields)
         values.update(webinar, section=section)
         collector.add(export_file, row_number, values, extra, error)
-    if not any(SECTIONS[t] == "attendee" for t in _titles(rows)):
-        raise SchemaDriftError(
-            export_file.relative_path,
-            ["Attendee Details section"],
-            ["Topic", "Webinar ID", "Attendee Details", *PERSON_COLUMNS],
-        )
-
-
-def _titles(rows):
-    for _, fields in rows:
-        cells = strip_trailing_empty(fields)
-        if len(cells) == 1 and cells[0].strip().lower() in SECTIONS:
-            yield cells[0].strip().lower()
+    if not has_attendee_section:
+        collector.add(export_file, rows[0][0], dict(webinar), None, NO_ATTENDEE_SECTION)
 
 
 def _webinar_summary(export_file, rows):
@@ -124,24 +130,19 @@ def _webinar_summary(export_file, rows):
 def _check_attendee_header(export_file, header):
     missing = [name for name in REQUIRED_ATTENDEE_HEADERS if name not in header]
     if missing:
-        raise SchemaDriftError(export_file.relative_path, missing, list(PERSON_COLUMNS))
+        raise SchemaDriftError(export_file.relative_path, missing, list(PERSON_COLUMNS), header)
 
 
 def _parse_person(header, fields):
     """(values, custom questions as JSON, load error) of one person row."""
-    fields = list(fields)
-    if len(fields) > len(header):
-        fields = strip_trailing_empty(fields)
-    if len(fields) != len(header):
-        return {}, None, f"ragged row: {len(fields)} fields, header has {len(header)}"
-    too_long = oversized_column(header, fields)
-    if too_long:
-        return {}, None, f"oversized value in column {too_long}"
+    fields, problem = fit_to_header(header, fields)
+    if problem:
+        return {}, None, problem
     values, questions = {}, {}
     for name, value in zip(header, fields):
         if name in PERSON_COLUMNS:
             values[PERSON_COLUMNS[name]] = value
-        elif name:
-            questions[name] = value
+        elif name and value.strip() not in ("", "--"):
+            questions[name] = value  # a registration question the host added
     extra = json.dumps(questions, ensure_ascii=False) if questions else None
     return values, extra, None

@@ -1,0 +1,131 @@
+{# The merge-safety gate: every export candidate not yet exported in its own
+   relation, with the reason it must be held back (null = export it).
+   Replays Amplitude's rules against everything already exported:
+   - the per-row rules (amplitude_row_problem);
+   - an insert_id already exported in the other relation, or twice in the run;
+   - a device_id already exported with another user_id (identifies and
+     events carrying a user_id both link), or given two user_ids by the rows
+     of this run (both kinds; rows failing a per-row rule do not count).
+   `events_relation` / `identifies_relation` are the export relations built
+   so far, or none before their first run. Used by both export models and the
+   review, so all three judge a row the same way. #}
+{% macro amplitude_gate(events_relation, identifies_relation) -%}
+with
+
+event_candidates as (
+
+    select 'events' as export_kind, insert_id, event_type, user_id, device_id, time,
+        event_properties, user_properties, person_id
+    from {{ ref('int_amplitude__event_candidates') }}
+
+),
+
+identify_candidates as (
+
+    select 'identifies' as export_kind, insert_id, event_type, user_id, device_id, time,
+        event_properties, user_properties, person_id
+    from {{ ref('int_amplitude__identify_candidates') }}
+
+),
+
+exported as (
+
+    {% for kind, relation in [('events', events_relation), ('identifies', identifies_relation)] if relation is not none -%}
+    select '{{ kind }}' as export_kind, insert_id, user_id, device_id from {{ relation }}
+    union all
+    {% endfor -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as export_kind,
+        cast(null as {{ dbt.type_string() }}) as insert_id,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as device_id
+    where 1 = 0
+
+),
+
+candidates as (
+
+    select * from event_candidates
+    union all
+    select * from identify_candidates
+
+),
+
+pending as (
+
+    select candidates.*
+    from candidates
+    where not exists (
+        select 1
+        from exported
+        where exported.export_kind = candidates.export_kind
+            and exported.insert_id = candidates.insert_id
+    )
+
+),
+
+row_checked as (
+
+    select
+        pending.*,
+        {{ amplitude_row_problem('pending') }} as row_problem,
+        count(*) over (partition by pending.insert_id) as insert_id_count
+
+    from pending
+
+),
+
+valid_links as (
+
+    select device_id, user_id
+    from row_checked
+    where row_problem is null
+        and device_id is not null
+        and user_id is not null
+
+),
+
+final as (
+
+    select
+        row_checked.export_kind,
+        row_checked.insert_id,
+        row_checked.event_type,
+        row_checked.user_id,
+        row_checked.device_id,
+        row_checked.time,
+        row_checked.event_properties,
+        row_checked.user_properties,
+        row_checked.person_id,
+        coalesce(
+            row_checked.row_problem,
+            case
+                when row_checked.insert_id_count > 1 then 'insert_id used by two rows of this run'
+                when exists (
+                    select 1 from exported where exported.insert_id = row_checked.insert_id
+                ) then 'insert_id already exported in the other relation'
+            end,
+            case
+                when row_checked.user_id is null or row_checked.device_id is null then null
+                when exists (
+                    select 1
+                    from exported
+                    where exported.device_id = row_checked.device_id
+                        and exported.user_id is not null
+                        and exported.user_id <> row_checked.user_id
+                ) then 'device_id already exported with another user_id'
+                when exists (
+                    select 1
+                    from valid_links
+                    where valid_links.device_id = row_checked.device_id
+                        and valid_links.user_id <> row_checked.user_id
+                ) then 'device_id would be linked to two user_ids in this run'
+            end
+        ) as hold_reason
+
+    from row_checked
+
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,124 @@
+{# One row per graph edge with the guard's verdict: refusal_reason is null
+   when the edge may link. A person never holds two product users, because
+   Amplitude cannot undo a merge of two users:
+   - a user's own record (app) and the self-loops always link; no two users
+     share an identifier that links (see int_identifiers: such an
+     identifier is shared);
+   - a lead record that links identifiers of two different users is
+     refused;
+   - an anonymous island (int_identity_components_anonymous) that reaches
+     exactly one user joins it; one that reaches two or more users is
+     contested: every edge from it to a user is refused, and the island
+     stays an anonymous person of its own.
+   In a component holding at most one user nothing is refused, so there the
+   persons are the plain connected components of the evidence. #}
+with
+
+edges as (
+
+    select * from {{ ref('int_identity_edges') }}
+
+),
+
+identifiers as (
+
+    select node_id, owner_user_id from {{ ref('int_identifiers') }}
+
+),
+
+islands as (
+
+    select * from {{ ref('int_identity_components_anonymous') }}
+
+),
+
+oriented as (
+
+    select
+        edges.*,
+        identifiers_a.owner_user_id as owner_a_user_id,
+        identifiers_b.owner_user_id as owner_b_user_id,
+        coalesce(islands_a.component_id, islands_b.component_id) as island_id,
+        coalesce(identifiers_a.owner_user_id, identifiers_b.owner_user_id) as owner_user_id
+
+    from edges
+    inner join identifiers as identifiers_a
+        on edges.node_a = identifiers_a.node_id
+    inner join identifiers as identifiers_b
+        on edges.node_b = identifiers_b.node_id
+    left join islands as islands_a
+        on edges.node_a = islands_a.node_id
+    left join islands as islands_b
+        on edges.node_b = islands_b.node_id
+
+),
+
+{# The users each island reaches through a lead record. #}
+island_users as (
+
+    select
+        island_id,
+        count(distinct owner_user_id) as user_count,
+        {{ string_agg_distinct('owner_user_id', "', '") }} as user_ids
+
+    from oriented
+    where evidence_kind = 'lead_record'
+        and island_id is not null
+        and owner_user_id is not null
+    group by 1
+
+),
+
+judged as (
+
+    select
+        oriented.*,
+        case
+            when oriented.evidence_kind <> 'lead_record' then null
+            when oriented.owner_a_user_id is not null
+                and oriented.owner_b_user_id is not null
+                and oriented.owner_a_user_id <> oriented.owner_b_user_id
+                then 'refused: the record links identifiers of two users ('
+                    || least(oriented.owner_a_user_id, oriented.owner_b_user_id) || ', '
+                    || greatest(oriented.owner_a_user_id, oriented.owner_b_user_id) || ')'
+            when oriented.owner_user_id is not null
+                and island_users.user_count > 1
+                then 'refused: through anonymous identifiers it would join users ('
+                    || island_users.user_ids || '); those stay anonymous'
+        end as refusal_reason
+
+    from oriented
+    left join island_users
+        on oriented.island_id = island_users.island_id
+        and oriented.owner_user_id is not null
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        edge_id,
+        node_a,
+        node_b,
+        identifier_a_id,
+        identifier_b_id,
+        record_id,
+        owner_user_id,
+
+        ---------- strings
+        source_system,
+        evidence_kind,
+        refusal_reason,
+
+        ---------- booleans
+        refusal_reason is null as is_accepted,
+
+        ---------- timestamps
+        observed_at
+
+    from judged
+
+)
+
+select * from final

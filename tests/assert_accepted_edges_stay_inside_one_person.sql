@@ -1,0 +1,40 @@
+{# Graph invariant: the two ends of every accepted edge are in the same
+   person (the components converged), and no edge touching a shared
+   identifier links anything. Returns the offending edges. #}
+with
+
+edges as (
+
+    select * from {{ ref('int_identity_edges_judged') }}
+
+),
+
+clustered as (
+
+    select identifier_id, person_id, is_shared from {{ ref('int_identifiers_clustered') }}
+
+),
+
+final as (
+
+    select
+        edges.edge_id,
+        case
+            when clustered_a.person_id <> clustered_b.person_id then 'ends in two persons'
+            else 'links a shared identifier'
+        end as problem
+
+    from edges
+    inner join clustered as clustered_a
+        on edges.identifier_a_id = clustered_a.identifier_id
+    inner join clustered as clustered_b
+        on edges.identifier_b_id = clustered_b.identifier_id
+    where edges.is_accepted
+        and (
+            clustered_a.person_id <> clustered_b.person_id
+            or (edges.evidence_kind <> 'self' and (clustered_a.is_shared or clustered_b.is_shared))
+        )
+
+)
+
+select * from final

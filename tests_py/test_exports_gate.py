@@ -1,0 +1,189 @@
+"""The merge-safety gate: a device already exported with one user_id is never exported with a
+second (the rows wait in export_amplitude__review), and the error-severity dbt test fails the
+build when a rule-breaking row sits in an export relation."""
+
+import hashlib
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import DEMO_RAW, query, run_dbt
+from test_exports_exactly_once import BOB_DEVICE, add_bob_signup_and_touch
+
+PLANTED_USER = "usr_planted"
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def execute(database, sql, params=None):
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute(sql, params or [])
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """Demo built; then a link of Bob's device to another user planted in the identifies
+    export (as if exported earlier); then Bob signs up as usr_10005 and visits a booth."""
+    work = tmp_path_factory.mktemp("gate")
+    raw, database, exports = work / "raw", work / "gate.duckdb", work / "exports"
+    shutil.copytree(DEMO_RAW, raw)
+    variables = {"identity__raw_path": raw, "identity__export_path": exports}
+    run_dbt(["build"], database, **variables)
+    execute(
+        database,
+        "insert into export_amplitude__identifies values "
+        "('planted-identify-0001', '$identify', ?, ?, 1775000000000, null, "
+        "'{\"$set\":{\"planted\":true}}', timestamp '2026-01-01 00:00:00')",
+        [PLANTED_USER, BOB_DEVICE],
+    )
+    add_bob_signup_and_touch(raw)
+    result = run_dbt(["build"], database, **variables)
+    return {"database": database, "variables": variables, "build": result}
+
+
+def test_second_user_for_an_exported_device_is_held_in_review(planted):
+    database = planted["database"]
+    held = query(
+        database,
+        "select export_kind, event_type, user_id, hold_reason from export_amplitude__review "
+        "where device_id = ? order by 1",
+        [BOB_DEVICE],
+    )
+    assert held == [
+        ("events", "Trade Show Visit", "usr_10005", "device_id already exported with another user_id"),
+        ("identifies", "$identify", "usr_10005", "device_id already exported with another user_id"),
+    ]
+    exported_users = query(
+        database,
+        "select distinct user_id from export_amplitude__identifies where device_id = ? "
+        "union select distinct user_id from export_amplitude__events where device_id = ? and user_id is not null",
+        [BOB_DEVICE, BOB_DEVICE],
+    )
+    assert exported_users == [(PLANTED_USER,)]
+
+
+def test_every_review_row_has_a_reason_and_none_is_exported(planted):
+    database = planted["database"]
+    rows = query(database, "select insert_id, export_kind, hold_reason from export_amplitude__review")
+    assert rows and all(reason for _, _, reason in rows)
+    for insert_id, kind, _ in rows:
+        assert query(database, f"select count(*) from export_amplitude__{kind} where insert_id = ?", [insert_id]) == [
+            (0,)
+        ]
+
+
+def test_the_build_with_held_rows_passes_the_merge_safety_tests(planted):
+    assert "amplitude_export_is_merge_safe" in planted["build"].stdout
+    assert planted["build"].returncode == 0
+
+
+BAD_EVENTS = {
+    # insert_id: (event_type, user_id, device_id, time, event_properties) -> expected failure
+    "bad-conflict-0001": (
+        ("Inbound Call", "usr_other", BOB_DEVICE, 1775000000000, "{}"),
+        "device_id linked to two user_ids across the export relations",
+    ),
+    "bad-blocked-0001": (
+        ("Inbound Call", None, "Undefined", 1775000000000, "{}"),
+        "device_id is on the blocklist",
+    ),
+    "bad-sentinel-0001": (
+        ("Inbound Call", None, sha256(""), 1775000000000, "{}"),
+        "device_id is the hash of an empty or placeholder value",
+    ),
+    "bad-zeros-0001": (("Inbound Call", None, "000000000000", 1775000000000, "{}"), "device_id is all zeros"),
+    "bad-short-0001": (("Inbound Call", "usr1", sha256("short"), 1775000000000, "{}"), "user_id shorter than 5 characters"),
+    "bad-slash-0001": (("Inbound Call", None, "abc/defgh", 1775000000000, "{}"), "device_id contains a slash"),
+    "bad-seconds-0001": (
+        ("Inbound Call", None, sha256("seconds"), 1775000000, "{}"),
+        "time is before 946684800000 ms",
+    ),
+    "bad-future-0001": (
+        ("Inbound Call", None, sha256("future"), 4102444800000, "{}"),
+        "time is more than a day in the future",
+    ),
+    "bad-reserved-0001": (
+        ("[Amplitude] Revenue", None, sha256("reserved"), 1775000000000, "{}"),
+        "event_type is reserved by Amplitude",
+    ),
+    "bad-identify-0001": (
+        ("$identify", None, sha256("identify"), 1775000000000, "{}"),
+        "event_type starting with $ is reserved for identify calls",
+    ),
+    "bad-pii-0001": (
+        ("Inbound Call", None, sha256("pii"), 1775000000000, '{"note":"write to dana.white@example.org"}'),
+        "event_properties holds an email address or a phone number",
+    ),
+    "bad-phone-0001": (
+        ("Inbound Call", None, sha256("phone"), 1775000000000, '{"caller":"+1 415 867 2301"}'),
+        "event_properties holds an email address or a phone number",
+    ),
+    "bad-null-0001": (
+        ("Inbound Call", None, sha256("null-in-list"), 1775000000000, '{"tags":["a",null]}'),
+        "event_properties holds a null",
+    ),
+    "bad-nested-0001": (
+        ("Inbound Call", None, sha256("nested"), 1775000000000, '{"tags":[["a"]]}'),
+        "event_properties holds a list inside a list",
+    ),
+    "bad-string-0001": (
+        ("Inbound Call", None, sha256("string"), 1775000000000, '"{}"'),
+        "event_properties is not a JSON object",
+    ),
+    "bad-long-0001": (
+        ("Inbound Call", None, sha256("long"), 1775000000000, '{"note":"' + "x" * 1025 + '"}'),
+        "event_properties holds a string longer than 1024 characters",
+    ),
+    "bad-missing-0001": (
+        ("Inbound Call", None, sha256("missing"), 1775000000000, None),
+        "event_properties missing",
+    ),
+}
+
+
+def test_the_merge_safety_test_fails_on_every_planted_bad_row(planted, tmp_path):
+    # A copy: the planted rows must not leak into the other tests of this module.
+    database = tmp_path / "bad.duckdb"
+    shutil.copy(planted["database"], database)
+    for insert_id, ((event_type, user_id, device_id, time, properties), _) in BAD_EVENTS.items():
+        execute(
+            database,
+            "insert into export_amplitude__events values (?, ?, ?, ?, ?, ?, null, timestamp '2026-01-01 00:00:00')",
+            [insert_id, event_type, user_id, device_id, time, properties],
+        )
+    # An insert_id already used by an identify row.
+    (identify_id,) = query(database, "select min(insert_id) from export_amplitude__identifies")[0]
+    execute(
+        database,
+        "insert into export_amplitude__events values (?, 'Inbound Call', null, ?, 1775000000000, '{}', null, "
+        "timestamp '2026-01-01 00:00:00')",
+        [identify_id, sha256("duplicate-id")],
+    )
+    result = run_dbt(
+        ["test", "--select", "export_amplitude__events,test_name:amplitude_export_is_merge_safe", "--store-failures"],
+        database,
+        check=False,
+        **planted["variables"],
+    )
+    assert result.returncode != 0, result.stdout[-3000:]
+    tables = query(
+        database,
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name like 'amplitude_export_is_merge_safe%' and table_schema like '%dbt_test__audit'",
+    )
+    assert tables, result.stdout[-3000:]
+    failures = {}
+    for (table,) in tables:
+        failures.update(dict(query(database, f"select insert_id, failure from {table}")))
+    expected = {insert_id: reason for insert_id, (_, reason) in BAD_EVENTS.items()}
+    expected[identify_id] = "insert_id used twice across the export relations"
+    # The identifies test (it reads the events too) flags its side of the planted conflict.
+    expected["planted-identify-0001"] = "device_id linked to two user_ids across the export relations"
+    assert failures == expected
+    assert len(tables) == 2, "both export relations' merge-safety tests must fail"

@@ -1,0 +1,236 @@
+"""Unit tests of the Python loaders on files written byte for byte."""
+
+import codecs
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from identity_stitching.loading import SchemaDriftError, read_flat_exports, read_zoom_attendee_reports
+from identity_stitching.loading.files import MAX_VALUE_LENGTH, decode, list_export_files
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
+import make_quirks_corpus as corpus  # noqa: E402
+
+CALL_HEADER = "id,sessionId,startTime,duration,type,direction,action,result,from.phoneNumber,from.name,to.phoneNumber,to.name"
+CALL_ROW = "C-1,S-1,2026-03-18T15:02:11.000Z,312,Voice,Inbound,Phone Call,Accepted,+14158672301,ALICE NGUYEN,+14155550100,Sales"
+
+
+def write(root, relative, data):
+    path = Path(root) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def rows(table):
+    return table.to_pylist()
+
+
+# ---------- decoding
+
+
+def test_decode_prefers_utf8_and_strips_the_bom():
+    assert decode(codecs.BOM_UTF8 + "Renée".encode()) == ("Renée", "utf-8")
+    assert decode("Renée".encode()) == ("Renée", "utf-8")
+
+
+def test_decode_reads_cp1252_when_not_utf8():
+    # ’ (0x92) exists in cp1252, not in latin-1: the name must come back whole.
+    assert decode("Siobhán O’Brien".encode("cp1252")) == ("Siobhán O’Brien", "cp1252")
+
+
+def test_decode_reads_utf16_with_its_bom():
+    assert decode("Zoë".encode("utf-16")) == ("Zoë", "utf-16")
+
+
+# ---------- listing
+
+
+def test_listing_recurses_and_skips_hidden_and_lock_files(tmp_path):
+    write(tmp_path, "app/users/a.csv", b"")
+    write(tmp_path, "app/users/2026-03/b.csv", b"")
+    write(tmp_path, "app/users/.DS_Store", b"x")
+    write(tmp_path, "app/users/~$a.csv", b"x")
+    write(tmp_path, "app/users/.hidden/c.csv", b"x")
+    (tmp_path / "app/users/empty").mkdir()
+    names = [p.relative_to(tmp_path).as_posix() for p in list_export_files(tmp_path, "app/users")]
+    assert names == ["app/users/2026-03/b.csv", "app/users/a.csv"]
+    assert list_export_files(tmp_path, "app/missing") == []
+
+
+# ---------- flat exports
+
+
+def test_flat_crlf_bom_padding_and_extra_columns(tmp_path):
+    text = f"{CALL_HEADER},recording.id,,\r\n{CALL_ROW},rec-1,,\r\n"
+    write(tmp_path, "ringcentral/call_log/a.csv", codecs.BOM_UTF8 + text.encode())
+    (row,) = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    assert row["call_id"] == "C-1"
+    assert row["to_name"] == "Sales"
+    assert json.loads(row["extra_columns"]) == {"recording.id": "rec-1"}
+    assert row["load_error"] is None
+    assert row["source_file"] == "ringcentral/call_log/a.csv"
+    assert row["source_row_number"] == 2
+    assert row["source_file_encoding"] == "utf-8"
+    assert row["source_file_modified_at"] is not None and row["_loaded_at"] is not None
+
+
+def test_flat_empty_and_header_only_files_add_no_rows(tmp_path):
+    write(tmp_path, "ringcentral/call_log/empty.csv", b"")
+    write(tmp_path, "ringcentral/call_log/header.csv", (CALL_HEADER + "\r\n").encode())
+    write(tmp_path, "ringcentral/call_log/blank_lines.csv", (CALL_HEADER + "\n\n\n").encode())
+    table = read_flat_exports(tmp_path, "ringcentral_call_log")
+    assert table.num_rows == 0
+    assert "load_error" in table.schema.names
+
+
+def test_flat_bad_rows_carry_a_reason_and_good_rows_flow(tmp_path):
+    huge = "x" * 200_000  # beyond the csv module's default 128 KiB field limit
+    text = "\n".join([
+        CALL_HEADER,
+        CALL_ROW,
+        "C-2,S-2,2026-03-18T15:02:11.000Z",
+        CALL_ROW.replace("C-1", "C-3").replace("ALICE NGUYEN", huge),
+        CALL_ROW.replace("C-1", "C-4") + ",surplus value",
+        CALL_ROW.replace("C-1", "C-5"),
+    ]) + "\n"
+    write(tmp_path, "ringcentral/call_log/a.csv", text.encode())
+    got = {(r["source_row_number"], r["call_id"], r["load_error"]) for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
+    assert got == {
+        (2, "C-1", None),
+        (3, None, "ragged row: 3 fields, header has 12"),
+        (4, None, f"oversized value in column from.name: 200000 characters, at most {MAX_VALUE_LENGTH} expected"),
+        (5, None, "ragged row: 13 fields, header has 12"),
+        (6, "C-5", None),
+    }
+
+
+def test_flat_padding_never_eats_an_empty_last_value(tmp_path):
+    # Excel pads every line to the widest one; `to.name` is legitimately empty.
+    text = CALL_HEADER + ",,\r\n" + CALL_ROW.rsplit(",", 1)[0] + ",,,\r\n"
+    write(tmp_path, "ringcentral/call_log/a.csv", text.encode("cp1252"))
+    (row,) = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    assert row["load_error"] is None
+    assert row["to_name"] == ""
+
+
+def test_flat_unterminated_quote_quarantines_the_rest_of_the_file(tmp_path):
+    text = "\n".join([CALL_HEADER, CALL_ROW, CALL_ROW.replace("ALICE", '"ALICE'), CALL_ROW.replace("C-1", "C-9")]) + "\n"
+    write(tmp_path, "ringcentral/call_log/a.csv", text.encode())
+    got = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    assert [(r["source_row_number"], r["call_id"]) for r in got] == [(2, "C-1"), (3, None)]
+    assert got[1]["load_error"].startswith("malformed CSV from this line to the end of the file")
+
+
+def test_flat_cp1252_names_are_decoded(tmp_path):
+    text = "touch_id,source,event_type,occurred_at,email,phone,full_name,properties\r\n" \
+        't1,show,Visit,2026-05-12T14:20:00Z,a@b.fr,,François Müller,"{}"\r\n'
+    write(tmp_path, "offline/touches/a.csv", text.encode("cp1252"))
+    (row,) = rows(read_flat_exports(tmp_path, "offline_touches"))
+    assert row["full_name"] == "François Müller"
+    assert row["source_file_encoding"] == "cp1252"
+
+
+def test_flat_schema_drift_names_file_missing_columns_and_layout(tmp_path):
+    write(tmp_path, "ringcentral/call_log/ok.csv", (CALL_HEADER + "\n" + CALL_ROW + "\n").encode())
+    write(tmp_path, "ringcentral/call_log/portal.csv", b"Type,Phone Number,Name,Date,Time\nVoice,1,A,B,C\n")
+    with pytest.raises(SchemaDriftError) as raised:
+        read_flat_exports(tmp_path, "ringcentral_call_log")
+    message = str(raised.value)
+    assert "ringcentral/call_log/portal.csv" in message
+    assert "missing column(s) id, sessionId, startTime" in message
+    assert "Expected layout: " + CALL_HEADER.replace(",", ", ") + "." in message
+    assert "Found header: Type, Phone Number, Name, Date, Time." in message
+
+
+# ---------- Zoom reports
+
+
+def zoom_report(*attendee_rows, questions=(), sections=True):
+    lines = [
+        "Attendee Report,,",
+        "Topic,Webinar ID,Actual Start Time,Actual Duration (minutes),,",
+        'Demo Day,815 2233 4455,"Mar 10, 2026 16:58:02",64,,',
+        "Host Details,,",
+        "Attended,User Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes),Is Guest,Country/Region Name,,",
+        'Yes,Priya Raman,priya@acme.com,"Mar 10, 2026 16:50:11","Mar 10, 2026 18:03:40",74,No,United States,,',
+    ]
+    if sections:
+        lines += [
+            "Attendee Details,,",
+            ",".join(corpus.zoom_attendee_header(*questions)) + ",,",
+            *attendee_rows,
+        ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+ALICE = 'Yes,Alice Nguyen,Alice,Nguyen,alice@northwind.com,,"Mar 02, 2026 10:04:51",approved,"Mar 10, 2026 17:00:12","Mar 10, 2026 17:31:40",32,Yes,{q}United States,LinkedIn,,'
+
+
+def test_zoom_sections_custom_questions_and_provenance(tmp_path):
+    no_show = "No,Bob Martins,Bob,Martins,bob@contoso.io,,03/04/2026 08:22:10 AM,approved,--,--,--,--,--,United States,,,"
+    write(tmp_path, "zoom/attendee_reports/a.csv", codecs.BOM_UTF8 + zoom_report(ALICE.format(q='"51-200",'), no_show, questions=["Company Size"]))
+    got = rows(read_zoom_attendee_reports(tmp_path))
+    assert [(r["section"], r["source_row_number"]) for r in got] == [("host", 6), ("attendee", 9), ("attendee", 10)]
+    host, alice, bob = got
+    assert host["webinar_id"] == "815 2233 4455" and host["extra_columns"] is None
+    assert alice["webinar_started_at"] == "Mar 10, 2026 16:58:02"
+    assert alice["join_time"] == "Mar 10, 2026 17:00:12"
+    assert json.loads(alice["extra_columns"]) == {"Company Size": "51-200"}
+    assert bob["join_time"] == "--" and bob["extra_columns"] is None  # `--` is no answer
+    assert all(r["load_error"] is None for r in got)
+
+
+def test_zoom_empty_and_header_only_reports_add_no_rows(tmp_path):
+    write(tmp_path, "zoom/attendee_reports/empty.csv", b"")
+    write(tmp_path, "zoom/attendee_reports/blank.csv", b"\r\n,,,\r\n")
+    write(tmp_path, "zoom/attendee_reports/nobody.csv", zoom_report())
+    got = rows(read_zoom_attendee_reports(tmp_path))
+    assert [r["section"] for r in got] == ["host"]
+
+
+def test_zoom_report_without_attendee_section_is_quarantined_not_fatal(tmp_path):
+    write(tmp_path, "zoom/attendee_reports/cut.csv", zoom_report(sections=False))
+    got = rows(read_zoom_attendee_reports(tmp_path))
+    problem = [r for r in got if r["load_error"]]
+    assert len(problem) == 1
+    assert problem[0]["source_row_number"] == 1
+    assert problem[0]["load_error"].startswith(corpus.NO_ATTENDEE_SECTION)
+    assert problem[0]["webinar_id"] == "815 2233 4455"
+
+
+def test_zoom_ragged_and_oversized_rows(tmp_path):
+    ragged = "Yes,Farah Khan,Farah,Khan"
+    oversized = ALICE.format(q="").replace("Alice Nguyen", "y" * (MAX_VALUE_LENGTH + 1))
+    write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(ALICE.format(q=""), ragged, oversized))
+    got = {r["source_row_number"]: r["load_error"] for r in rows(read_zoom_attendee_reports(tmp_path))}
+    assert got[9] is None
+    assert got[10] == "ragged row: 4 fields, header has 14"
+    assert got[11].startswith("oversized value in column User Name (Original Name)")
+
+
+def test_zoom_schema_drift(tmp_path):
+    write(tmp_path, "zoom/attendee_reports/no_summary.csv", b"Attendee Report\nAttendee Details\nAttended,Email\n")
+    with pytest.raises(SchemaDriftError, match="no_summary.csv: missing column\\(s\\) Topic, Webinar ID"):
+        read_zoom_attendee_reports(tmp_path)
+    (tmp_path / "zoom/attendee_reports/no_summary.csv").unlink()
+    bad_header = zoom_report().replace(b"Join Time,Leave Time", b"Joined,Left")
+    write(tmp_path, "zoom/attendee_reports/renamed.csv", bad_header)
+    with pytest.raises(SchemaDriftError, match="renamed.csv: missing column\\(s\\) Join Time, Leave Time"):
+        read_zoom_attendee_reports(tmp_path)
+
+
+# ---------- the committed corpus
+
+
+def test_committed_corpus_matches_its_generator(tmp_path):
+    """The files under tests/fixtures are exactly what the generator writes."""
+    for root, files in ((corpus.CORPUS, corpus.FILES), (corpus.SCHEMA_DRIFT, corpus.schema_drift_files())):
+        committed = {
+            path.relative_to(root).as_posix(): path.read_bytes()
+            for path in root.rglob("*")
+            if path.is_file() and not path.name.startswith(".")  # .gitattributes
+        }
+        assert committed == files, f"rerun tests/fixtures/make_quirks_corpus.py ({root})"

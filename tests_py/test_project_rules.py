@@ -1,0 +1,30 @@
+"""The project's own rules (STYLE.md C7), checked over a freshly parsed manifest."""
+
+import json
+import sys
+
+import pytest
+
+from conftest import PROJECT_ROOT, run_dbt
+
+sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
+import check_project  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("parse")
+    run_dbt(["parse"], workdir / "parse.duckdb")
+    return json.loads((workdir / "dbt_target" / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize("rule", sorted(check_project.RULES))
+def test_rule_holds_for_every_model(manifest, rule):
+    problems = [item for item in check_project.violations(manifest) if item[0] == rule]
+    assert not problems, "\n".join(f"{model}: {problem}" for _, model, problem in problems)
+
+
+def test_a_model_without_grain_is_caught(manifest):
+    model = next(iter(check_project.project_models(manifest)))
+    broken = dict(model, description="Some table.")
+    assert check_project.check_description(broken)
