@@ -72,10 +72,10 @@ class Segment:
 class BatchBuilder:
     """Collects rows in segments and turns them into Arrow record batches."""
 
-    def __init__(self, data_columns, batch_rows=BATCH_ROWS):
+    def __init__(self, data_columns, batch_rows=None):
         self.data_columns = list(data_columns)
         self.schema = table_schema(self.data_columns)
-        self.batch_rows = batch_rows
+        self.batch_rows = batch_rows or BATCH_ROWS
         self.loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         self.segments = []
 
