@@ -234,3 +234,56 @@ def test_committed_corpus_matches_its_generator(tmp_path):
             if path.is_file() and not path.name.startswith(".")  # .gitattributes
         }
         assert committed == files, f"rerun tests/fixtures/make_quirks_corpus.py ({root})"
+
+
+# ---------- streaming: record batches, header checks first
+
+
+def without_load_time(got):
+    return [{name: value for name, value in row.items() if name != "_loaded_at"} for row in got]
+
+
+def test_readers_stream_bounded_batches_equal_to_the_whole_table(tmp_path, monkeypatch):
+    from identity_stitching.loading import flat_exports_reader, zoom_attendee_reports_reader, table
+
+    monkeypatch.setattr(table, "BATCH_ROWS", 3)
+    for name in ("a.csv", "b.csv"):
+        calls = "\n".join(CALL_ROW.replace("C-1", f"C-{name}-{i}") for i in range(7))
+        write(tmp_path, f"ringcentral/call_log/{name}", f"{CALL_HEADER}\n{calls}\n,,\n{CALL_ROW},x\n".encode())
+    reader = flat_exports_reader(tmp_path, "ringcentral_call_log")
+    batches = list(reader)
+    assert len(batches) > 2 and max(batch.num_rows for batch in batches) <= 2 * 3
+    got = [row for batch in batches for row in batch.to_pylist()]
+    assert without_load_time(got) == without_load_time(rows(read_flat_exports(tmp_path, "ringcentral_call_log")))
+    assert [(r["source_file"], r["source_row_number"]) for r in got] == [
+        (f"ringcentral/call_log/{name}", line) for name in ("a.csv", "b.csv") for line in (*range(2, 9), 10)
+    ]
+    assert [r["load_error"] for r in got].count("ragged row: 13 fields, header has 12") == 2
+
+    attendees = [ALICE.format(q="").replace("Alice", f"A{i}") for i in range(8)]
+    write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(*attendees))
+    got = [row for batch in zoom_attendee_reports_reader(tmp_path) for row in batch.to_pylist()]
+    assert [r["source_row_number"] for r in got] == [6, *range(9, 17)]
+    assert without_load_time(got) == without_load_time(rows(read_zoom_attendee_reports(tmp_path)))
+
+
+def test_schema_drift_raises_before_the_reader_hands_over_a_row(tmp_path):
+    from identity_stitching.loading import flat_exports_reader, zoom_attendee_reports_reader
+
+    write(tmp_path, "ringcentral/call_log/a.csv", f"{CALL_HEADER}\n{CALL_ROW}\n".encode())
+    write(tmp_path, "ringcentral/call_log/z.csv", f"\n\n{CALL_ROW}\n{CALL_ROW}\n".encode())
+    with pytest.raises(SchemaDriftError, match="z.csv: missing column\\(s\\) id, sessionId"):
+        flat_exports_reader(tmp_path, "ringcentral_call_log")
+    write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(ALICE.format(q="")))
+    # A second Attendee Details section, far down the report, with a renamed header.
+    second = zoom_report(ALICE.format(q="")) + b"Attendee Details,,\r\nAttended,Email,Joined,Left\r\n"
+    write(tmp_path, "zoom/attendee_reports/b.csv", second)
+    with pytest.raises(SchemaDriftError, match="b.csv: missing column\\(s\\) Join Time, Leave Time"):
+        zoom_attendee_reports_reader(tmp_path)
+
+
+def test_extra_columns_json_is_json_dumps():
+    from identity_stitching.loading.table import to_json
+
+    values = {'Q "1"': 'a\\b\n\t\x00', "Größe": "…€ 😀", "": "", "\u2028": "\ud800"}
+    assert to_json(values) == json.dumps(values, ensure_ascii=False)

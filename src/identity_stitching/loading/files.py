@@ -76,6 +76,11 @@ def decode(data):
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+def read_export_text(path, raw_path=None):
+    """The decoded text of one file (for a look at its header before loading it)."""
+    return decode(Path(path).read_bytes())[0]
+
+
 def open_export_file(path, raw_path):
     """Read and decode one file, keeping where it came from."""
     data = Path(path).read_bytes()
@@ -110,13 +115,15 @@ def csv_rows(text):
         except StopIteration:
             return
         except csv.Error as error:
-            yield start, None, (
-                f"malformed CSV from this line to the end of the file ({error}); "
-                "none of it was read"
-            )
+            yield start, None, malformed_csv_problem(error)
             return
         yield start, fields, None
         start = reader.line_num + 1
+
+
+def malformed_csv_problem(error):
+    """The load error of a record the csv module cannot read, and of the rest of its file."""
+    return f"malformed CSV from this line to the end of the file ({error}); none of it was read"
 
 
 def strip_trailing_empty(fields):

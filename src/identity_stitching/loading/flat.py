@@ -1,17 +1,21 @@
 """Loader for the flat exports: one header line, then one record per line."""
 
-import json
+import csv
+import io
 
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
+    MAX_VALUE_LENGTH,
     csv_rows,
     fit_to_header,
     list_export_files,
+    malformed_csv_problem,
     open_export_file,
+    read_export_text,
     strip_trailing_empty,
 )
 from identity_stitching.loading.layouts import LAYOUTS
-from identity_stitching.loading.table import RowCollector
+from identity_stitching.loading.table import batch_reader, to_json
 
 
 def read_flat_exports(raw_path, layout_name):
@@ -22,42 +26,99 @@ def read_flat_exports(raw_path, layout_name):
     misses expected columns raises SchemaDriftError for the whole build.
     Empty and header-only files add no rows.
     """
+    return flat_exports_reader(raw_path, layout_name).read_all()
+
+
+def flat_exports_reader(raw_path, layout_name):
+    """The rows of `read_flat_exports` as a stream of record batches.
+
+    Every file's header is checked before the reader is returned, so schema
+    drift raises here, before a single row is handed over.
+    """
     layout = LAYOUTS[layout_name]
-    collector = RowCollector(layout.columns.values())
-    for path in list_export_files(raw_path, layout.folder):
-        export_file = open_export_file(path, raw_path)
-        _read_file(export_file, layout, collector)
-    return collector.to_arrow()
+    paths = list_export_files(raw_path, layout.folder)
+    for path in paths:
+        _check_header(read_export_text(path, raw_path), layout, path.relative_to(raw_path).as_posix())
+
+    def batches(builder):
+        for path in paths:
+            yield from _read_file(open_export_file(path, raw_path), layout, builder)
+            if builder.pending >= builder.batch_rows:
+                yield builder.flush()
+
+    return batch_reader(layout.columns.values(), batches)
 
 
-def _read_file(export_file, layout, collector):
-    header = None
-    for row_number, fields, problem in csv_rows(export_file.text):
+def _header(fields):
+    return [name.strip() for name in strip_trailing_empty(fields)]
+
+
+def _check_header(text, layout, relative_path):
+    """Raise SchemaDriftError as reading the file would, reading only up to its header."""
+    for _, fields, problem in csv_rows(text):
         if problem:
-            if header is None:
-                raise SchemaDriftError(export_file.relative_path, layout.headers, layout.headers)
-            collector.add(export_file, row_number, {}, None, problem)
-            continue
-        if not any(field.strip() for field in fields):
-            continue  # blank line: no data
-        if header is None:
-            header = [name.strip() for name in strip_trailing_empty(fields)]
+            raise SchemaDriftError(relative_path, layout.headers, layout.headers)
+        if any(field.strip() for field in fields):
+            header = _header(fields)
             missing = [name for name in layout.headers if name not in header]
             if missing:
-                raise SchemaDriftError(export_file.relative_path, missing, layout.headers, header)
-            continue
-        collector.add(export_file, row_number, *_parse_row(header, fields, layout))
+                raise SchemaDriftError(relative_path, missing, layout.headers, header)
+            return
 
 
-def _parse_row(header, fields, layout):
-    """(values, extra_columns, load_error) for one data row."""
-    fields, problem = fit_to_header(header, fields)
-    if problem:
-        return {}, None, problem
-    values, extra = {}, {}
-    for name, value in zip(header, fields):
-        if name in layout.columns:
-            values[layout.columns[name]] = value
-        elif name:
-            extra[name] = value
-    return values, (json.dumps(extra, ensure_ascii=False) if extra else None), None
+def _read_file(export_file, layout, builder):
+    """Add one file's rows to `builder`, yielding a batch whenever one is full.
+
+    The fast path takes a row as the csv module gives it when it has exactly
+    the header's width and is too short to hold an oversized value; any other
+    row goes through `fit_to_header`, which decides padding, ragged rows and
+    oversized values.
+    """
+    reader = csv.reader(io.StringIO(export_file.text, newline=""), strict=True)
+    limit = builder.batch_rows
+    header = segment = None
+    number = 1  # physical line where the next record starts
+    try:
+        for fields in reader:
+            row_number = number
+            number = reader.line_num + 1
+            joined = "".join(fields)
+            if not joined or joined.isspace():
+                continue  # blank line: no data
+            if header is None:
+                header = _header(fields)
+                missing = [name for name in layout.headers if name not in header]
+                if missing:
+                    raise SchemaDriftError(
+                        export_file.relative_path, missing, layout.headers, header
+                    )
+                width = len(header)
+                index, extra_positions = {}, []
+                for position, name in enumerate(header):
+                    if name in layout.columns:
+                        index[layout.columns[name]] = position
+                    elif name:
+                        extra_positions.append((name, position))
+                segment = builder.segment(export_file, index, width=width)
+                rows, numbers, extras = segment.rows, segment.numbers, segment.extras
+                continue
+            if len(fields) != width or len(joined) > MAX_VALUE_LENGTH:
+                fields, problem = fit_to_header(header, fields)
+                if problem:
+                    segment.add_error(row_number, problem)
+                    continue
+            if extra_positions:
+                extra = {}
+                for name, position in extra_positions:
+                    extra[name] = fields[position]
+                extras[len(numbers)] = to_json(extra)
+            rows.append(fields)
+            numbers.append(row_number)
+            if len(numbers) >= limit:
+                yield builder.flush()
+    except csv.Error as error:
+        if header is None:
+            raise SchemaDriftError(
+                export_file.relative_path, layout.headers, layout.headers
+            ) from None
+        segment.add_error(number, malformed_csv_problem(error))

@@ -6,17 +6,21 @@ Details", "Attendee Details"), a header line and rows. Registration questions
 the host added appear as extra attendee columns; they are kept as JSON.
 """
 
-import json
+import csv
+import io
+import itertools
 
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
-    csv_rows,
+    MAX_VALUE_LENGTH,
     fit_to_header,
     list_export_files,
+    malformed_csv_problem,
     open_export_file,
+    read_export_text,
     strip_trailing_empty,
 )
-from identity_stitching.loading.table import RowCollector
+from identity_stitching.loading.table import batch_reader, to_json
 
 FOLDER = "zoom/attendee_reports"
 
@@ -71,78 +75,186 @@ def read_zoom_attendee_reports(raw_path):
     on the report's first line) so staging quarantines them; a report whose
     summary or attendee header misses required columns raises SchemaDriftError.
     """
-    collector = RowCollector(DATA_COLUMNS)
-    for path in list_export_files(raw_path, FOLDER):
-        export_file = open_export_file(path, raw_path)
-        _read_report(export_file, collector)
-    return collector.to_arrow()
+    return zoom_attendee_reports_reader(raw_path).read_all()
 
 
-def _read_report(export_file, collector):
-    rows = list(csv_rows(export_file.text))
-    readable = [(number, fields) for number, fields, problem in rows if not problem]
-    if not any(any(f.strip() for f in fields) for _, fields in readable):
-        return  # an empty file is an empty report
-    webinar = _webinar_summary(export_file, readable)
-    section, header, has_attendee_section = None, None, False
-    for row_number, fields, problem in rows:
-        if problem:
-            collector.add(export_file, row_number, {**webinar, "section": section}, None, problem)
+def zoom_attendee_reports_reader(raw_path):
+    """The rows of `read_zoom_attendee_reports` as a stream of record batches.
+
+    Every report's summary and attendee header are checked before the reader
+    is returned, so schema drift raises here, before a single row is handed over.
+    """
+    paths = list_export_files(raw_path, FOLDER)
+    for path in paths:
+        _check_report(read_export_text(path), path.relative_to(raw_path).as_posix())
+
+    def batches(builder):
+        for path in paths:
+            yield from _read_report(open_export_file(path, raw_path), builder)
+            if builder.pending >= builder.batch_rows:
+                yield builder.flush()
+
+    return batch_reader(DATA_COLUMNS, batches)
+
+
+def _parse(text):
+    """(line numbers, records, problem) of a report: each record's fields and the
+    physical line it starts on; `problem` is (line, load error) of a record the
+    csv module cannot read, which ends the readable part of the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    numbers, records = [], []
+    number = 1
+    try:
+        for fields in reader:
+            numbers.append(number)
+            records.append(fields)
+            number = reader.line_num + 1
+    except csv.Error as error:
+        return numbers, records, (number, malformed_csv_problem(error))
+    return numbers, records, None
+
+
+def _has_data(records):
+    return any(any(field.strip() for field in fields) for fields in records)
+
+
+def _header(fields):
+    return [name.strip() for name in strip_trailing_empty(fields)]
+
+
+def _is_title(fields, joined):
+    """The section a line opens, if it is a section title (its only non-empty cell)."""
+    first = fields[0]
+    section = SECTIONS.get(first.strip().lower())
+    if section is None:
+        return None
+    rest = joined[len(first):]
+    return section if not rest or rest.isspace() else None
+
+
+def _readable_records(text):
+    """The fields of each record, up to the first one the csv module cannot read."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        yield from reader
+    except csv.Error:
+        return
+
+
+def _check_report(text, relative_path):
+    """Raise SchemaDriftError as reading the report would, without loading its rows.
+
+    Reads only as far as it must: to the webinar summary, then to the first
+    attendee header, and on through the file only when it names a second
+    Attendee Details section.
+    """
+    records = _readable_records(text)
+    head = []
+    for fields in records:
+        head.append(fields)
+        if len(head) > 1 and "Webinar ID" in _header(head[-2]):
             break
-        cells = strip_trailing_empty(fields)
-        if not cells:
+    else:
+        if _has_data(head):
+            _webinar_summary(relative_path, head)  # raises: no summary
+        return
+    attendee_sections = None
+    section = header = None
+    for fields in itertools.chain(head, records):
+        joined = "".join(fields)
+        if not joined or joined.isspace():
             continue
-        title = cells[0].strip().lower()
-        if len(cells) == 1 and title in SECTIONS:
-            section, header = SECTIONS[title], None
+        title = _is_title(fields, joined)
+        if title:
+            section, header = title, None
+        elif section is not None and header is None:
+            header = _header(fields)
+            if section == "attendee":
+                _check_attendee_header(relative_path, header)
+                if attendee_sections is None:
+                    attendee_sections = text.lower().count("attendee details")
+                if attendee_sections <= 1:
+                    return  # no other attendee header can follow
+
+
+def _read_report(export_file, builder):
+    """Add one report's person rows to `builder`, yielding a batch whenever one is full."""
+    numbers, records, problem = _parse(export_file.text)
+    if not _has_data(records):
+        return  # an empty file is an empty report
+    webinar = _webinar_summary(export_file.relative_path, records)
+    limit = builder.batch_rows
+    section = header = None
+    has_attendee_section = False
+    for row_number, fields in zip(numbers, records):
+        joined = "".join(fields)
+        if not joined or joined.isspace():
+            continue
+        title = _is_title(fields, joined)
+        if title:
+            section, header = title, None
             has_attendee_section = has_attendee_section or section == "attendee"
             continue
         if section is None:
             continue  # report title and webinar summary
         if header is None:
-            header = [name.strip() for name in cells]
+            header = _header(fields)
             if section == "attendee":
-                _check_attendee_header(export_file, header)
+                _check_attendee_header(export_file.relative_path, header)
+            width = len(header)
+            index, questions = {}, []
+            for position, name in enumerate(header):
+                if name in PERSON_COLUMNS:
+                    index[PERSON_COLUMNS[name]] = position
+                elif name:
+                    questions.append((name, position))
+            segment = builder.segment(export_file, index, {**webinar, "section": section}, width)
+            rows, row_numbers, extras = segment.rows, segment.numbers, segment.extras
             continue
-        values, extra, error = _parse_person(header, fields)
-        values.update(webinar, section=section)
-        collector.add(export_file, row_number, values, extra, error)
+        count = len(fields)
+        if count != width or len(joined) > MAX_VALUE_LENGTH:
+            surplus = "".join(fields[width:]) if count > width else None
+            if surplus is not None and len(joined) <= MAX_VALUE_LENGTH and (
+                not surplus or surplus.isspace()
+            ):
+                fields = fields[:width]  # Zoom's and Excel's empty padding
+            else:
+                fields, error = fit_to_header(header, fields)
+                if error:
+                    segment.add_error(row_number, error)
+                    continue
+        if questions:
+            answers = {}
+            for name, position in questions:
+                value = fields[position]
+                if value.strip() not in ("", "--"):
+                    answers[name] = value  # a registration question the host added
+            if answers:
+                extras[len(row_numbers)] = to_json(answers)
+        rows.append(fields)
+        row_numbers.append(row_number)
+        if len(row_numbers) >= limit:
+            yield builder.flush()
+    if problem:
+        builder.segment(export_file, None, {**webinar, "section": section}).add_error(*problem)
     if not has_attendee_section:
-        collector.add(export_file, rows[0][0], dict(webinar), None, NO_ATTENDEE_SECTION)
+        builder.segment(export_file, None, dict(webinar)).add_error(numbers[0], NO_ATTENDEE_SECTION)
 
 
-def _webinar_summary(export_file, rows):
+def _webinar_summary(relative_path, records):
     """The webinar's topic, id and start from the line after its header."""
-    for index, (_, fields) in enumerate(rows):
-        header = [name.strip() for name in strip_trailing_empty(fields)]
-        if "Webinar ID" in header and index + 1 < len(rows):
-            values = rows[index + 1][1]
-            summary = dict(zip(header, values))
+    for index, fields in enumerate(records):
+        header = _header(fields)
+        if "Webinar ID" in header and index + 1 < len(records):
+            summary = dict(zip(header, records[index + 1]))
             return {
                 column: summary.get(name, "").strip() or None
                 for name, column in WEBINAR_COLUMNS.items()
             }
-    raise SchemaDriftError(
-        export_file.relative_path, REQUIRED_WEBINAR_HEADERS, list(WEBINAR_COLUMNS)
-    )
+    raise SchemaDriftError(relative_path, REQUIRED_WEBINAR_HEADERS, list(WEBINAR_COLUMNS))
 
 
-def _check_attendee_header(export_file, header):
+def _check_attendee_header(relative_path, header):
     missing = [name for name in REQUIRED_ATTENDEE_HEADERS if name not in header]
     if missing:
-        raise SchemaDriftError(export_file.relative_path, missing, list(PERSON_COLUMNS), header)
-
-
-def _parse_person(header, fields):
-    """(values, custom questions as JSON, load error) of one person row."""
-    fields, problem = fit_to_header(header, fields)
-    if problem:
-        return {}, None, problem
-    values, questions = {}, {}
-    for name, value in zip(header, fields):
-        if name in PERSON_COLUMNS:
-            values[PERSON_COLUMNS[name]] = value
-        elif name and value.strip() not in ("", "--"):
-            questions[name] = value  # a registration question the host added
-    extra = json.dumps(questions, ensure_ascii=False) if questions else None
-    return values, extra, None
+        raise SchemaDriftError(relative_path, missing, list(PERSON_COLUMNS), header)

@@ -1,9 +1,13 @@
-"""Loads the raw files of this source as they were exported (see the README's input contract)."""
+"""Loads the raw files of this source as they were exported (see the README's input contract).
 
-from identity_stitching.loading import read_flat_exports
+The loader streams Arrow record batches; dbt-duckdb registers the reader and
+creates the table from it batch by batch, so memory does not grow with the rows.
+"""
+
+from identity_stitching.loading import flat_exports_reader
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     raw_path = dbt.config.get("raw_path")
-    return read_flat_exports(raw_path, "offline_touches")
+    return flat_exports_reader(raw_path, "offline_touches")
