@@ -30,10 +30,14 @@ test: setup
 	$(BIN)/python -m pytest tests_py
 
 ## Benchmark (not a test): synthetic exports of BENCH_ROWS touch rows, full and incremental dbt build,
-## measured against DuckDB's floor and scipy in the same run; writes BENCHMARKS.md. `make bench BENCH_ROWS=10000000`.
+## measured against DuckDB's floor and scipy in the same run; then the graph step alone on a generated graph of
+## BENCH_GRAPH_EDGES edges against scipy in the same run. Both write their section of BENCHMARKS.md.
+## `make bench BENCH_ROWS=10000000`.
 BENCH_ROWS ?= 1000000
+BENCH_GRAPH_EDGES ?= 1000000
 bench: setup
 	$(BIN)/python bench/run_bench.py --rows $(BENCH_ROWS)
+	$(BIN)/python bench/graph_bench.py --edges $(BENCH_GRAPH_EDGES) --work-dir bench/runs/graph_$(BENCH_GRAPH_EDGES) --markdown BENCHMARKS.md
 
 ## The demo on Spark (dbt-spark session, local pyspark; Java 17) and on DuckDB: export rows must be equal.
 SPARK_VENV := .venv-spark

@@ -13,11 +13,17 @@ runs scipy.sparse.csgraph.connected_components on the same edges in the
 same process, checks that both partitions are equal and prints the ratio.
 
     python bench/graph_bench.py --edges 1000000
+    python bench/graph_bench.py --edges 1000000 --markdown BENCHMARKS.md
+
+With --markdown it also writes (or replaces) its own section of the report,
+between the markers <!-- bench graph edges=N start/end -->; `make bench`
+runs it so at 1M edges after bench/run_bench.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import statistics
 import sys
@@ -30,7 +36,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests_py"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from run_bench import HEADER, TARGETS, machine, verdict  # noqa: E402
 from graph_fixtures import (  # noqa: E402
     dbt_output,
     model_execution_time,
@@ -159,6 +167,65 @@ def scipy_components_from_hashes(node_a, node_b):
     return time.perf_counter() - started
 
 
+def markdown_section(record: dict) -> str:
+    """The report's section of one graph-only run."""
+    r = record
+    m = r["machine"]
+    edges = r["target_edges"]
+    ratio = r["ratio"]
+    lines = [
+        f"<!-- bench graph edges={edges} start -->",
+        f"## Graph step alone, {edges:,} edges (`bench/graph_bench.py`)",
+        "",
+        f"- date: {r['date']}",
+        f"- command: `{r['command']}`",
+        f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM, {m['os']},"
+        f" Python {m['python']}; load average at start "
+        + ", ".join(f"{x:.1f}" for x in m["load_average_at_start"]),
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
+        f"- data: the generated identity graph of `bench/graph_bench.py` (seed {r['seed']}):"
+        f" {r['edge_rows']:,} edge rows, {r['nodes']:,} nodes, {r['components']:,} components,"
+        f" the largest {r['largest_component']:,} nodes; dense ids in random order",
+        f"- graph step: `models/qa/qa_graph_components.sql` (materialization"
+        f" `connected_components`, {r['rounds']} rounds) built by `dbt run`, its `execution_time`"
+        f" from `run_results.json`, median of {len(r['graph_runs'])} runs; scipy"
+        " (`coo_matrix(...).tocsr()` + `connected_components`) on the same edges in the same"
+        f" process, median of {len(r['scipy_runs'])}; both partitions equal (checked, else no report)",
+        "",
+        "| measure | value | target | |",
+        "|---|---|---|---|",
+        f"| graph step / scipy | {ratio:.1f}x | ≤ {TARGETS['graph_vs_scipy']:.0f}x |"
+        f" {verdict(ratio, TARGETS['graph_vs_scipy'])} |",
+        f"| graph step / scipy with `np.unique` id densifying first | {r['ratio_with_densify']:.1f}x |"
+        " | for comparison with the reference's scipy (hash-like ids) |",
+        "",
+        "| step | seconds |",
+        "|---|---|",
+        f"| graph step (median; runs: {', '.join(f'{x:.2f}' for x in r['graph_runs'])}) |"
+        f" {r['graph_seconds']:.2f} |",
+        f"| `dbt run` of the model, wall (median) | {r['dbt_wall_seconds']:.2f} |",
+        f"| scipy (median) | {r['scipy_seconds']:.2f} |",
+        f"| scipy with `np.unique` first (median) | {r['scipy_densify_seconds']:.2f} |",
+        f"<!-- bench graph edges={edges} end -->",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(record: dict, path: Path) -> None:
+    """Replace (or add) this edge count's section, keeping the rest."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else HEADER
+    section = markdown_section(record)
+    edges = record["target_edges"]
+    start = f"<!-- bench graph edges={edges} start -->"
+    end = f"<!-- bench graph edges={edges} end -->\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=1_000_000)
@@ -167,9 +234,18 @@ def main() -> int:
         "--repeat", type=int, default=3, help="dbt runs (median is reported)"
     )
     parser.add_argument("--work-dir", type=Path, default=None)
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        default=None,
+        help="write (or replace) this run's section in this report, e.g. BENCHMARKS.md",
+    )
     args = parser.parse_args()
+    date = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    machine_at_start = machine()
 
-    work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="graph_bench_"))
+    # absolute: dbt runs in the project directory, this script may not
+    work_dir = (args.work_dir or Path(tempfile.mkdtemp(prefix="graph_bench_"))).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     database = work_dir / "graph_bench.duckdb"
     database.unlink(missing_ok=True)
@@ -226,6 +302,33 @@ def main() -> int:
         f"graph step: {graph_time:.2f} s, scipy: {scipy_time:.2f} s, "
         f"ratio: {graph_time / scipy_time:.1f}, rounds: {rounds}"
     )
+    if args.markdown is not None:
+        component_sizes = np.bincount(labels)
+        write_markdown(
+            {
+                "date": date,
+                "command": " ".join(["python bench/graph_bench.py", *sys.argv[1:]]),
+                "machine": machine_at_start,
+                "target_edges": args.edges,
+                "seed": args.seed,
+                "edge_rows": int(node_a.size),
+                "nodes": int(node_count),
+                "components": int(component_sizes.size),
+                "largest_component": int(component_sizes.max()),
+                "rounds": rounds,
+                "partitions_equal": True,
+                "graph_runs": graph_times,
+                "graph_seconds": graph_time,
+                "dbt_wall_seconds": statistics.median(wall_times),
+                "scipy_runs": scipy_times,
+                "scipy_seconds": scipy_time,
+                "scipy_densify_seconds": statistics.median(scipy_hash_times),
+                "ratio": graph_time / scipy_time,
+                "ratio_with_densify": graph_time / statistics.median(scipy_hash_times),
+            },
+            args.markdown,
+        )
+        print(f"report: {args.markdown}")
     return 0
 
 

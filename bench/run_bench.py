@@ -315,7 +315,8 @@ def verdict(value, limit):
 HEADER = """# Benchmarks
 
 Written by `make bench` (`bench/run_bench.py`, see `bench/README.md`): one section per data size, each from
-the last run at that size (a run replaces only its own size's section). Absolute seconds depend on the machine
+the last run at that size (a run replaces only its own size's section), and one for the graph step alone at
+1M edges against scipy (`bench/graph_bench.py --markdown`). Absolute seconds depend on the machine
 and on what else runs on it; the ratios are measured in the same run on the same machine and are what to
 compare. What dominates and what to change: `docs/scaling_up.md` (the README's "Scaling up" section).
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,7 +134,12 @@ def read_components(database: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def leftover_work_tables(database: Path) -> list[str]:
-    """Work tables of the materialization still present (should be none)."""
+    """Work or dbt temp tables left in the database file (should be none).
+
+    On DuckDB the work tables are TEMPORARY (connection-scoped) and never
+    reach the file; this catches regular ones (another engine's path, or
+    a regression) and dbt's __dbt_tmp/__dbt_backup relations.
+    """
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
             "select table_name from information_schema.tables "
@@ -141,6 +147,37 @@ def leftover_work_tables(database: Path) -> list[str]:
             " or table_name like '%\\_\\_dbt\\_%' escape '\\'"
         ).fetchall()
     return [row[0] for row in rows]
+
+
+CLEANUP_LINE = re.compile(
+    r"connected_components (?P<relation>\S+): work tables left after "
+    r"cleanup: (?P<count>\d+) \[(?P<names>[^\]]*)\]"
+)
+
+
+def temporary_work_tables_left(work_dir: Path) -> list[list[str]]:
+    """Per cleanup in dbt's log of work_dir: the temp work tables left.
+
+    Temporary work tables live only on the connection that ran the
+    materialization, so no later connection can see them; the
+    materialization lists its own work tables still on that connection
+    after its cleanup (duckdb__graph_leftover_work_tables) and logs them.
+    One entry per cleanup logged (every run, also the ones that fail on
+    purpose); each entry should be empty.
+    """
+    log_text = (work_dir / "logs" / "dbt.log").read_text(errors="replace")
+    return [
+        [name for name in match.group("names").split(", ") if name]
+        for match in CLEANUP_LINE.finditer(log_text)
+    ]
+
+
+def temporary_work_tables_created(work_dir: Path) -> list[str]:
+    """Names of the temporary work tables the materialization created."""
+    log_text = (work_dir / "logs" / "dbt.log").read_text(errors="replace")
+    return re.findall(
+        r'create temporary table "temp"\."main"\."([^"]+__cc_[^"]+)"', log_text
+    )
 
 
 def dbt_output(result: subprocess.CompletedProcess) -> str:

@@ -15,10 +15,13 @@ import pytest
 
 from graph_fixtures import (
     MAX_NODE_ID,
+    QA_MODEL,
     build_components,
     dbt_output,
     leftover_work_tables,
     read_components,
+    temporary_work_tables_created,
+    temporary_work_tables_left,
     write_edges,
 )
 
@@ -109,11 +112,12 @@ def built_graphs(tmp_path_factory):
     result = build_components(database, work_dir)
     assert result.returncode == 0, dbt_output(result)
     node_ids, component_ids = read_components(database)
-    return graphs, dict(zip(node_ids.tolist(), component_ids.tolist())), database
+    components = dict(zip(node_ids.tolist(), component_ids.tolist()))
+    return graphs, components, database, work_dir
 
 
 def test_every_graph_matches_networkx(built_graphs):
-    graphs, actual, _ = built_graphs
+    graphs, actual, _, _ = built_graphs
     assert len(actual) == sum(len(np.union1d(g[0], g[1])) for g in graphs)
     for index, (node_a, node_b, shape) in enumerate(graphs):
         expected = _expected_components(node_a, node_b)
@@ -126,7 +130,7 @@ def test_every_graph_matches_networkx(built_graphs):
 
 
 def test_component_id_is_smallest_member(built_graphs):
-    _, actual, _ = built_graphs
+    _, actual, _, _ = built_graphs
     members: dict[int, list[int]] = {}
     for node, component in actual.items():
         members.setdefault(component, []).append(node)
@@ -135,16 +139,31 @@ def test_component_id_is_smallest_member(built_graphs):
 
 
 def test_self_loop_only_nodes_are_singletons(built_graphs):
-    graphs, actual, _ = built_graphs
+    graphs, actual, _, _ = built_graphs
     for node_a, node_b, shape in graphs:
         if shape == "self_loops":
             for node in node_a.tolist():
                 assert actual[node] == node
 
 
-def test_no_work_tables_left(built_graphs):
-    _, _, database = built_graphs
+def _assert_cleaned_up(database, work_dir, runs: int):
+    """No work table in the file, none left on the model's connection."""
     assert leftover_work_tables(database) == []
+    # on DuckDB the work tables are temporary: created on the model's
+    # connection, never in the database file ...
+    created = temporary_work_tables_created(work_dir)
+    assert created, "no temporary work table in dbt's log"
+    assert all(name.startswith(QA_MODEL + "__cc_") for name in created), created
+    assert any(name.endswith("_input") for name in created), created
+    # ... and dropped by the materialization before the connection closes
+    left = temporary_work_tables_left(work_dir)
+    assert len(left) == runs, left
+    assert left == [[]] * runs, left
+
+
+def test_no_work_tables_left(built_graphs):
+    _, _, database, work_dir = built_graphs
+    _assert_cleaned_up(database, work_dir, runs=1)
 
 
 def test_result_does_not_depend_on_seed(tmp_path):
@@ -177,7 +196,7 @@ def test_max_round_guard_fails_loudly(tmp_path):
     assert result.returncode != 0, output
     assert "max-round guard tripped" in output, output
     assert "identity__graph_max_rounds = 1" in output, output
-    assert leftover_work_tables(database) == []
+    _assert_cleaned_up(database, tmp_path, runs=1)
 
 
 @pytest.mark.parametrize("bad_id", [MAX_NODE_ID + 1, -1])
@@ -188,7 +207,7 @@ def test_node_ids_outside_the_hash_domain_are_rejected(tmp_path, bad_id):
     output = dbt_output(result)
     assert result.returncode != 0, output
     assert f"integers in [0, {MAX_NODE_ID}]" in output, output
-    assert leftover_work_tables(database) == []
+    _assert_cleaned_up(database, tmp_path, runs=1)
 
 
 def _group(mapping: dict[int, int]):

@@ -36,13 +36,13 @@
     {%- set input_relation = graph_intermediate_relation(target_relation, 'input') -%}
     {%- set work_relations = [input_relation] -%}
     {%- set check = graph_run_statements([
-        get_create_table_as_sql(
-            False, input_relation, graph_input_edges_sql(compiled_code)
+        graph_create_work_table_sql(
+            input_relation, graph_input_edges_sql(compiled_code)
         ),
         graph_node_check_sql(input_relation, max_node_id),
     ]).rows[0] -%}
     {%- if (check['null_rows'] | int) > 0 or (check['out_of_range_rows'] | int) > 0 -%}
-        {%- do graph_drop_relations(work_relations) -%}
+        {%- do graph_drop_work_tables(target_relation, work_relations) -%}
         {%- do exceptions.raise_compiler_error(
             "connected_components (" ~ this ~ "): node ids must be non-null "
             ~ "integers in [0, " ~ max_node_id ~ "] (dense ids; the hash "
@@ -92,13 +92,11 @@
                 {%- do work_relations.append(labels_relation) -%}
                 {%- do work_relations.append(next_edges_relation) -%}
                 {%- do batch_edges.append((labels_relation, next_edges_relation)) -%}
-                {%- do statements.append(get_create_table_as_sql(
-                    False,
+                {%- do statements.append(graph_create_work_table_sql(
                     labels_relation,
                     graph_round_labels_sql(batch.edges, coefficients),
                 )) -%}
-                {%- do statements.append(get_create_table_as_sql(
-                    False,
+                {%- do statements.append(graph_create_work_table_sql(
                     next_edges_relation,
                     graph_contracted_edges_sql(batch.edges, labels_relation),
                 )) -%}
@@ -129,7 +127,7 @@
     {%- endfor -%}
 
     {%- if not state.finished -%}
-        {%- do graph_drop_relations(work_relations) -%}
+        {%- do graph_drop_work_tables(target_relation, work_relations) -%}
         {%- do exceptions.raise_compiler_error(
             "connected_components (" ~ this ~ "): max-round guard tripped: "
             ~ state.edge_count ~ " edges were still left after "
@@ -166,7 +164,7 @@
     {%- do graph_commit() -%}
 
     {{ drop_relation_if_exists(backup_relation) }}
-    {%- do graph_drop_relations(work_relations) -%}
+    {%- do graph_drop_work_tables(target_relation, work_relations) -%}
 
     {{ run_hooks(post_hooks, inside_transaction=False) }}
 
