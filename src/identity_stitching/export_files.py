@@ -4,12 +4,15 @@ Amplitude processes each S3 file once and never re-reads an edited file, so a
 file is written whole under a temporary name and renamed into place, named
 uniquely, and never rewritten. Each line holds the HTTP V2 keys of one row;
 keys whose value is null are left out, as Amplitude's own SDK sends them.
+
+DuckDB builds every line in SQL and streams the lines to the gzip file with
+one `COPY ... TO` per file; no row is pulled into Python. Only the written
+file is read back, in chunks, for its content digest.
 """
 
 import datetime as dt
 import gzip
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -38,42 +41,83 @@ MANIFEST_SCHEMA = pa.schema(
     ]
 )
 
-
-def row_to_line(row):
-    """One JSON line of HTTP V2 keys, null values omitted."""
-    event = {}
-    for key in HTTP_V2_KEYS:
-        value = row.get(key)
-        if value is None:
-            continue
-        event[key] = json.loads(value) if key in JSON_KEYS else value
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+# The lines go out as a one-column CSV without quoting or escaping, separated by a
+# character a JSON line never holds raw (JSON escapes every control character), so
+# each value is written byte for byte, followed by "\n".
+COPY_OPTIONS = "format csv, header false, quote '', escape '', delimiter chr(1), new_line '\\n', compression gzip"
+CHUNK = 1 << 20
 
 
-def write_export_file(rows, folder, kind, update_time):
-    """Write rows to their gzip NDJSON file; returns (path, sha256 of its lines).
+def line_sql(columns=HTTP_V2_KEYS):
+    """SQL expression of one NDJSON line: the non-null HTTP V2 keys, in key order.
 
-    The name is made of the rows' load time and content digest, so the same
-    rows always land in the same file. A file already there with the same
-    lines is left untouched (a run that wrote it but crashed before
-    recording it): Amplitude never re-reads a file, so it is never rewritten.
+    Strings and numbers go through to_json; the JSON columns are embedded as
+    objects, minified by json() (a stored JSON text may span lines).
     """
-    lines = "".join(row_to_line(row) + "\n" for row in rows).encode("utf-8")
-    digest = hashlib.sha256(lines).hexdigest()
-    stamp = update_time.strftime("%Y%m%dT%H%M%S%fZ")
+    parts = []
+    for key in sorted(columns):
+        value = f"json({key})" if key in JSON_KEYS else f"to_json({key})"
+        parts.append(f"case when {key} is not null then '\"{key}\":' || {value} end")
+    return "'{' || concat_ws(',', " + ", ".join(parts) + ") || '}'"
+
+
+def _sql_string(text):
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _timestamp_sql(value):
+    return f"cast({_sql_string(value.isoformat(sep=' '))} as timestamp)"
+
+
+def file_digest(path):
+    """sha256 of a gzip file's decompressed content, read in chunks."""
+    digest = hashlib.sha256()
+    with gzip.open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_stamp(update_time):
+    return update_time.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def write_export_file(session, source_sql, folder, kind, update_time):
+    """Write the rows of source_sql to their gzip NDJSON file; returns (path, sha256 of its lines, rows).
+
+    source_sql is a query over the export relation's columns, already limited
+    to the rows of one load time; lines are ordered by time then insert_id.
+    The file is named `<kind>_<load time>_<digest>.json.gz`: the load time
+    alone decides whether the file exists. A file of that load time already
+    there (a run that wrote it but crashed before recording it) is never
+    rewritten; it is returned if it holds the same lines, else an error is
+    raised. The new content goes to a hidden temporary file renamed into
+    place.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    final_path = folder / f"{kind}_{stamp}_{digest[:12]}.json.gz"
-    if final_path.exists():
-        with gzip.open(final_path, "rb") as handle:
-            if hashlib.sha256(handle.read()).hexdigest() == digest:
-                return final_path, digest
-        raise FileExistsError(f"{final_path} exists with other content; refusing to overwrite it")
-    temporary = folder / f".{final_path.name}.partial"
-    with gzip.GzipFile(temporary, "wb", mtime=0) as handle:
-        handle.write(lines)
-    os.replace(temporary, final_path)
-    return final_path, digest
+    stamp = file_stamp(update_time)
+    existing = sorted(folder.glob(f"{kind}_{stamp}_*.json.gz"))
+    if len(existing) > 1:
+        raise FileExistsError(f"more than one {kind} file of load time {stamp} in {folder}: {existing}")
+    temporary = folder / f".{kind}_{stamp}.json.gz.partial"
+    try:
+        (row_count,) = session.execute(
+            f"copy (select {line_sql()} as line from ({source_sql}) as exported order by time, insert_id)"
+            f" to {_sql_string(temporary.as_posix())} ({COPY_OPTIONS})"
+        ).fetchone()
+        digest = file_digest(temporary)
+        if existing:
+            (final_path,) = existing
+            if file_digest(final_path) != digest:
+                raise FileExistsError(f"{final_path} exists with other content; refusing to overwrite it")
+            temporary.unlink()
+        else:
+            final_path = folder / f"{kind}_{stamp}_{digest[:12]}.json.gz"
+            os.replace(temporary, final_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return final_path, digest, row_count
 
 
 def export_new_rows(session, relations, export_path, watermarks):
@@ -88,25 +132,19 @@ def export_new_rows(session, relations, export_path, watermarks):
     written_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     for kind, relation in relations.items():
         after = watermarks.get(kind)
-        query = f"select * from ({relation.sql_query()}) as exported"
-        params = []
+        source = f"select * from ({relation.sql_query()}) as export_relation"
+        query = f"select distinct update_time_column from ({source}) as exported"
         if after is not None:
-            query += " where update_time_column > ?"
-            params.append(after)
-        query += " order by update_time_column, time, insert_id"
-        cursor = session.execute(query, params)
-        names = [column[0] for column in cursor.description]
-        by_load_time = {}
-        for values in cursor.fetchall():
-            row = dict(zip(names, values))
-            by_load_time.setdefault(row["update_time_column"], []).append(row)
+            query += f" where update_time_column > {_timestamp_sql(after)}"
+        load_times = [row[0] for row in session.execute(query + " order by 1").fetchall()]
         folder = Path(export_path) / "amplitude" / kind
-        for update_time, rows in by_load_time.items():
-            path, digest = write_export_file(rows, folder, kind, update_time)
+        for update_time in load_times:
+            rows_sql = f"{source} where update_time_column = {_timestamp_sql(update_time)}"
+            path, digest, row_count = write_export_file(session, rows_sql, folder, kind, update_time)
             manifest["export_file_id"].append(digest)
             manifest["export_kind"].append(kind)
             manifest["file_path"].append(path.as_posix())
-            manifest["row_count"].append(len(rows))
+            manifest["row_count"].append(row_count)
             manifest["content_sha256"].append(digest)
             manifest["max_update_time"].append(update_time)
             manifest["written_at"].append(written_at)
