@@ -2,7 +2,7 @@
 
 The server binds to 127.0.0.1 on a free port, runs in a background thread and answers the
 way Amplitude's ingestion endpoints are documented to answer (see
-/work/shared/reference/amplitude.md, sections 3.1 to 3.5):
+../shared/reference/amplitude.md, sections 3.1 to 3.5):
 
 * ``POST /2/httpapi`` (HTTP V2, body < 1 MB) and ``POST /batch`` (Batch, body < 20 MB);
 * 200 ``{"code": 200, "events_ingested": n, "payload_size_bytes": b, "server_upload_time": ms}``;

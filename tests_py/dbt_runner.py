@@ -28,7 +28,6 @@ def find_dbt() -> str:
     candidates = [
         Path(sys.executable).parent / "dbt",
         PROJECT_ROOT / ".venv" / "bin" / "dbt",
-        Path("/work/venv/bin/dbt"),
     ]
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
