@@ -9,6 +9,9 @@ warehouse and metastore under target/spark/; (3) `dbt build` on DuckDB into
 its own file; (4) the rows of export_amplitude__events and
 export_amplitude__identifies must be equal row for row on insert_id,
 event_type, user_id, device_id, time, event_properties and user_properties.
+Between (2) and (3), scripts/spark_phone_agreement.py runs the phone parser
+macro on Spark over tests/fixtures/phones/phone_corpus.csv against
+`phonenumbers` and fails below 99% agreement.
 JSON is compared parsed (a `json` column on DuckDB, text on Spark; key order
 and spacing do not count). Spark's tables are read from the Parquet files it
 wrote, so no second JVM is started. Exit status 1 on any difference.
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from spark_load_raw import write_all  # noqa: E402
+from spark_phone_agreement import check as check_phone_agreement  # noqa: E402
 
 EXPORTS = ["export_amplitude__events", "export_amplitude__identifies"]
 COLUMNS = ["insert_id", "event_type", "user_id", "device_id", "time", "event_properties", "user_properties"]
@@ -129,6 +133,10 @@ def main():
             spark_env,
         )
 
+    started = time.monotonic()
+    phones_ok = check_phone_agreement(args.spark_dbt, work)
+    timings["spark phone agreement"] = time.monotonic() - started
+
     database = work / "compare.duckdb"
     database.unlink(missing_ok=True)
     duck_env = dict(env, DBT_TARGET="duckdb", DBT_DUCKDB_PATH=str(database))
@@ -138,15 +146,15 @@ def main():
         duck_env,
     )
 
-    problems = []
+    problems = [] if phones_ok else ["phone agreement on Spark below 99% (see above)"]
     for model in EXPORTS:
         problems += compare(model, spark_rows(warehouse, model), duckdb_rows(database, model))
     for step, seconds in timings.items():
         print(f"{step}: {seconds:.0f} s")
     if problems:
         print("\n".join(problems))
-        sys.exit(f"{len(problems)} difference(s) between the Spark and DuckDB exports")
-    print("Spark and DuckDB export rows are identical.")
+        sys.exit(f"{len(problems)} problem(s): Spark and DuckDB exports differ or phone agreement is low")
+    print("Spark and DuckDB export rows are identical; phone agreement on Spark is at least 99%.")
 
 
 if __name__ == "__main__":
