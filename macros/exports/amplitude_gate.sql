@@ -7,8 +7,8 @@
      events carrying a user_id both link), or given two user_ids by the rows
      of this run (both kinds; rows failing a per-row rule do not count).
    `events_relation` / `identifies_relation` are the export relations built
-   so far, or none before their first run. Used by both export models and the
-   review, so all three judge a row the same way. #}
+   so far, or none before their first run. Evaluated once per run by
+   int_amplitude__gated, which both exports and the review read. #}
 {% macro amplitude_gate(events_relation, identifies_relation) -%}
 with
 

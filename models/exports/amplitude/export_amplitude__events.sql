@@ -7,12 +7,13 @@
 ) }}
 {# Append-only, like the identifies: each touch is exported once and never
    rewritten, so an event exported before its person became a user stays
-   device-only, and one exported after carries the user_id too. #}
+   device-only, and one exported after carries the user_id too. The rows
+   that pass the gate (int_amplitude__gated). #}
 with
 
 gated as (
 
-    {{ amplitude_gate(this if is_incremental() else none, ref('export_amplitude__identifies')) | indent(4) }}
+    select * from {{ ref('int_amplitude__gated') }}
 
 ),
 

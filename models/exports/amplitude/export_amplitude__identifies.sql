@@ -7,16 +7,13 @@
 ) }}
 {# Append-only: a link is exported once, the run it becomes known, and no
    run rewrites it (Amplitude's change-tracking imports break on rebuilt
-   tables, and its merges cannot be undone). Built before the events, so the
-   events already exported are read by name (a ref would be a cycle). #}
-{%- set events_relation = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier='export_amplitude__events'
-) if execute else none %}
+   tables, and its merges cannot be undone). The rows that pass the gate
+   (int_amplitude__gated). #}
 with
 
 gated as (
 
-    {{ amplitude_gate(events_relation, this if is_incremental() else none) | indent(4) }}
+    select * from {{ ref('int_amplitude__gated') }}
 
 ),
 

@@ -1,12 +1,13 @@
 {# One row per export candidate the merge-safety gate holds back, with the
    reason: nothing reaches Amplitude that could break its rules or merge two
    users for good. Fix the input (or the blocklist) and the next run exports
-   the row. Judged by the same gate as the exports, after both ran. #}
+   the row. The rows int_amplitude__gated holds back. #}
 with
 
 gated as (
 
-    {{ amplitude_gate(ref('export_amplitude__events'), ref('export_amplitude__identifies')) | indent(4) }}
+    select * from {{ ref('int_amplitude__gated') }}
+    where hold_reason is not null
 
 ),
 
@@ -22,7 +23,7 @@ final as (
         ---------- strings
         export_kind,
         event_type,
-        coalesce(hold_reason, 'passes the gate: the next run exports it') as hold_reason,
+        hold_reason,
 
         ---------- numerics
         time
