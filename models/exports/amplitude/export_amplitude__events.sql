@@ -9,30 +9,4 @@
    rewritten, so an event exported before its person became a user stays
    device-only, and one exported after carries the user_id too. The rows
    that pass the gate (int_amplitude__gated). #}
-with
-
-gated as (
-
-    select * from {{ ref('int_amplitude__gated') }}
-
-),
-
-final as (
-
-    select
-        insert_id,
-        event_type,
-        user_id,
-        device_id,
-        time,
-        event_properties,
-        user_properties,
-        {{ amplitude_update_time() }} as update_time_column
-
-    from gated
-    where export_kind = 'events'
-        and hold_reason is null
-
-)
-
-select * from final
+{{ amplitude_export_rows('events') }}

@@ -9,30 +9,4 @@
    run rewrites it (Amplitude's change-tracking imports break on rebuilt
    tables, and its merges cannot be undone). The rows that pass the gate
    (int_amplitude__gated). #}
-with
-
-gated as (
-
-    select * from {{ ref('int_amplitude__gated') }}
-
-),
-
-final as (
-
-    select
-        insert_id,
-        event_type,
-        user_id,
-        device_id,
-        time,
-        event_properties,
-        user_properties,
-        {{ amplitude_update_time() }} as update_time_column
-
-    from gated
-    where export_kind = 'identifies'
-        and hold_reason is null
-
-)
-
-select * from final
+{{ amplitude_export_rows('identifies') }}

@@ -1,0 +1,32 @@
+{# The rows of one export relation ('events' or 'identifies') that pass the
+   merge-safety gate this run, in the export contract's columns, stamped
+   with this run's load time. #}
+{% macro amplitude_export_rows(export_kind) -%}
+with
+
+gated as (
+
+    select * from {{ ref('int_amplitude__gated') }}
+
+),
+
+final as (
+
+    select
+        insert_id,
+        event_type,
+        user_id,
+        device_id,
+        time,
+        event_properties,
+        user_properties,
+        {{ amplitude_update_time() }} as update_time_column
+
+    from gated
+    where export_kind = '{{ export_kind }}'
+        and hold_reason is null
+
+)
+
+select * from final
+{%- endmacro %}
