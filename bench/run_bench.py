@@ -7,6 +7,8 @@ Steps, all on this machine and in this run:
 1. generate the raw exports (reused when the same rows and seed were generated before);
 2. the floor: DuckDB reads every raw file and hashes every distinct identifier once (median of 3);
 3. a full `dbt build` into a fresh database: wall time, per-model times (target/run_results.json), peak RSS;
+   and dbt's fixed cost: the same `dbt build` on the bundled demo (a few dozen rows), whose time is parse,
+   seeds, ~40 models and ~170 tests with almost no data, paid by every run whatever its size;
 4. scipy.sparse.csgraph.connected_components on the edges the build wrote (int_identity_edges);
 5. an incremental run: 1% new rows arrive as new files, `dbt build` again on the same database;
 6. ratios and targets, printed and written to BENCHMARKS.md (and a JSON record under the run folder).
@@ -353,6 +355,10 @@ def markdown_section(record):
         f"| end to end (`dbt build`, wall) / floor | {ratios['end_to_end_vs_floor']:.1f}x |"
         f" ≤ {TARGETS['end_to_end_vs_floor']:.0f}x at 1M |"
         f" {verdict(ratios['end_to_end_vs_floor'], TARGETS['end_to_end_vs_floor']) if rows == 1_000_000 else 'n/a'} |",
+        f"| dbt's fixed cost (the same build on the demo's few dozen rows) / floor | {ratios['fixed_cost_vs_floor']:.1f}x | | the 5x target is below it |"
+        if ratios['fixed_cost_vs_floor'] > TARGETS['end_to_end_vs_floor'] else
+        f"| dbt's fixed cost (the same build on the demo's few dozen rows) / floor | {ratios['fixed_cost_vs_floor']:.1f}x | | |",
+        f"| data-dependent cost (end to end − fixed cost) / floor | {ratios['data_cost_vs_floor']:.1f}x | | |",
         f"| graph step / scipy | {ratios['graph_vs_scipy']:.1f}x | ≤ {TARGETS['graph_vs_scipy']:.0f}x |"
         f" {verdict(ratios['graph_vs_scipy'], TARGETS['graph_vs_scipy'])} |",
     ]
@@ -361,6 +367,9 @@ def markdown_section(record):
             f"| incremental (+1% rows) / full build | {ratios['incremental_vs_full']:.2f} |"
             f" ≤ {TARGETS['incremental_vs_full']:.2f} |"
             f" {verdict(ratios['incremental_vs_full'], TARGETS['incremental_vs_full'])} |")
+        lines.append(
+            f"| incremental data-dependent cost / full build's (both minus the fixed cost) |"
+            f" {ratios['incremental_data_cost_vs_full']:.2f} | | |")
     lines += [
         f"| peak memory of `dbt build` (max RSS) | {r['peak_rss_gb']:.2f} GB |"
         f" < {TARGETS['peak_memory_gb_10m']:.0f} GB at 10M |"
@@ -370,6 +379,8 @@ def markdown_section(record):
         "|---|---|",
         f"| floor: DuckDB reads every file, sha256 of every distinct identifier (median of 3) | {r['floor']['seconds']:.1f} |",
         f"| full `dbt build`, wall (parse, seeds, models, data and unit tests) | {full['seconds']:.1f} |",
+        f"| dbt's fixed cost: the same `dbt build` on the bundled demo ({r['fixed_cost']['nodes']} nodes), wall |"
+        f" {r['fixed_cost']['seconds']:.1f} |",
         f"| of which models (sum; two run at a time) | {full['summary']['by_kind'].get('model', 0):.1f} |",
         f"| of which the Python loaders (`base_*`) | {full['summary']['loaders']:.1f} |",
         f"| of which phone parsing (`stg_identifiers__phones_e164`) | {r['phone_parsing_seconds']:.1f} |",
@@ -477,6 +488,12 @@ def main(argv=None):
     record["scipy"] = scipy_reference(database)
     say(f"scipy: {record['scipy']['seconds']:.2f} s on {record['scipy']['edges']:,} edges")
 
+    say("fixed cost: the same dbt build on the bundled demo")
+    fixed = dbt_build(run_dir / "demo.duckdb", ROOT / "demo" / "raw", run_dir / "demo_exports",
+                      run_dir / "target_demo", run_dir / "logs")
+    record["fixed_cost"] = {"seconds": fixed["seconds"], "exit_code": fixed["exit_code"], "nodes": len(fixed["nodes"])}
+    say(f"fixed cost: {fixed['seconds']:.1f} s for {len(fixed['nodes'])} nodes")
+
     if args.skip_incremental:
         record["incremental_build"] = None
     else:
@@ -497,12 +514,17 @@ def main(argv=None):
         default=0.0)
     inc = record["incremental_build"]
     record["peak_rss_gb"] = max(full["peak_rss_bytes"], inc["peak_rss_bytes"] if inc else 0) / 2**30
+    fixed_seconds = record["fixed_cost"]["seconds"]
     record["ratios"] = {
         "end_to_end_vs_floor": full["seconds"] / record["floor"]["seconds"],
+        "data_cost_vs_floor": max(full["seconds"] - fixed_seconds, 0) / record["floor"]["seconds"],
+        "fixed_cost_vs_floor": fixed_seconds / record["floor"]["seconds"],
         "graph_vs_scipy": record["graph_seconds"] / record["scipy"]["seconds"],
     }
     if inc:
         record["ratios"]["incremental_vs_full"] = inc["seconds"] / full["seconds"]
+        record["ratios"]["incremental_data_cost_vs_full"] = (
+            max(inc["seconds"] - fixed_seconds, 0) / max(full["seconds"] - fixed_seconds, 1e-9))
     record["notes"] = args.note
     (run_dir / "results.json").write_text(json.dumps(record, indent=2, default=str))
     write_markdown(record, args.markdown)

@@ -13,12 +13,26 @@
     {{ return(adapter.dispatch('parse_phone_numbers')(input_relation)) }}
 {% endmacro %}
 
-{#- Spark's regexp_replace writes group references as $1, not \1. -#}
+{#- Spark's regexp_replace writes group references as $1, not \1. Spark
+    keeps reading the validity patterns from the metadata columns: measured
+    equal to phonenumbers that way, and its plans stay small. -#}
 {% macro spark__parse_phone_numbers(input_relation) %}
-    {{ return(default__parse_phone_numbers(input_relation, transform_rule_column='national_prefix_transform_rule_java')) }}
+    {{ return(default__parse_phone_numbers(
+        input_relation,
+        transform_rule_column='national_prefix_transform_rule_java',
+        inline_validity_patterns=false,
+    )) }}
 {% endmacro %}
 
-{% macro default__parse_phone_numbers(input_relation, transform_rule_column='national_prefix_transform_rule') %}
+{#- inline_validity_patterns: write each region's validity patterns into
+    the SQL as literals. An engine compiles a regex given as a column value
+    again for every row, which made validity 80% of the parse; a literal is
+    compiled once. -#}
+{% macro default__parse_phone_numbers(
+    input_relation,
+    transform_rule_column='national_prefix_transform_rule',
+    inline_validity_patterns=true
+) %}
 {%- set default_region = var('identity__default_phone_region', 'US') | upper | replace("'", "") -%}
 {%- set string_type = dbt.type_string() -%}
 {%- set int_type = dbt.type_int() -%}
@@ -26,6 +40,7 @@
     'premium_rate', 'toll_free', 'shared_cost', 'voip', 'personal_number',
     'pager', 'uan', 'voicemail', 'fixed_line', 'mobile',
 ] -%}
+{%- set validity_patterns = phone_validity_patterns(number_types) if inline_validity_patterns and execute else none -%}
 {%- set metadata_strings = [
     'region_code', 'leading_digits', 'international_prefix',
     'national_prefix_for_parsing', 'national_prefix_transform_rule',
@@ -423,61 +438,55 @@ phone__candidates as (
 
 ),
 
-phone__region_claims as (
+phone__main_region_checks as (
 
-    {#- region_code_for_number: a region with leading digits claims the number by them -#}
-    select
-        phone__candidates.country_code,
-        phone__candidates.national_number,
-        '|' || cast(length(phone__candidates.national_number) as {{ string_type }}) || '|' as length_token,
-        regions.region_order,
-        regions.general_pattern,
-        regions.general_possible_lengths,
-        {%- for number_type in number_types %}
-        regions.{{ number_type }}_pattern,
-        regions.{{ number_type }}_possible_lengths,
-        {%- endfor %}
-        case
-            when regions.country_code_region_count = 1 then true
-            when regions.leading_digits is not null
-                then {{ sql_regex_search('phone__candidates.national_number', "'^(?:' || regions.leading_digits || ')'") }}
-        end as leading_digits_claim
-
-    from phone__candidates
-    inner join phone__metadata as regions
-        on phone__candidates.country_code = regions.country_code
+    {#- region_code_for_number tries a country's regions in order; the main
+        region (order 1) claims most numbers, so it is tried alone first -#}
+    {{ phone_region_checks('phone__candidates', true, number_types, validity_patterns) }}
 
 ),
 
-phone__region_checks as (
+phone__main_region_verdicts as (
 
-    {#-
-        _number_type_helper: general description first, then any number
-        type. One WHEN per test so that each regex only runs on the rows
-        that still need it.
-    -#}
+    select
+        *,
+        coalesce(leading_digits_claim, is_valid_type) as is_claimed
+
+    from phone__main_region_checks
+
+),
+
+phone__other_region_candidates as (
+
     select
         country_code,
-        national_number,
-        region_order,
-        leading_digits_claim,
-        case
-            when leading_digits_claim = false then false
-            when coalesce({{ dbt.position('length_token', 'general_possible_lengths') }}, 0) = 0 then false
-            when not coalesce({{ sql_regex_full_match('national_number', 'general_pattern') }}, false) then false
-            {%- for number_type in ['fixed_line', 'mobile'] + (number_types | reject('in', ['fixed_line', 'mobile']) | list) %}
-            when coalesce({{ dbt.position('length_token', number_type ~ '_possible_lengths') }}, 0) > 0
-                and coalesce({{ sql_regex_full_match('national_number', number_type ~ '_pattern') }}, false)
-                then true
-            {%- endfor %}
-            else false
-        end as is_valid_type
+        national_number
 
-    from phone__region_claims
+    from phone__main_region_verdicts
+    where not coalesce(is_claimed, false)
+
+),
+
+phone__other_region_checks as (
+
+    {{ phone_region_checks('phone__other_region_candidates', false, number_types, validity_patterns) }}
 
 ),
 
 phone__validity as (
+
+    {#- the first region (by order) that claims the number is its region;
+        the number is valid when that region also finds it valid -#}
+    select
+        country_code,
+        national_number,
+        region_order as chosen_order,
+        case when is_valid_type then region_order end as valid_order
+
+    from phone__main_region_verdicts
+    where is_claimed
+
+    union all
 
     select
         country_code,
@@ -485,7 +494,7 @@ phone__validity as (
         min(case when coalesce(leading_digits_claim, is_valid_type) then region_order end) as chosen_order,
         min(case when coalesce(leading_digits_claim, is_valid_type) and is_valid_type then region_order end) as valid_order
 
-    from phone__region_checks
+    from phone__other_region_checks
     group by country_code, national_number
 
 ),
@@ -570,3 +579,118 @@ final as (
 
 select * from final
 {%- endmacro %}
+
+
+{#- One row per (candidate number, region of its country): its main region
+    (main_region true) or each of the others (false). Does the region claim
+    it by its leading digits, and is it valid there (libphonenumber's _number_type_helper: the general
+    description first, then any number type, one WHEN per test so that each
+    regex only runs on the rows that still need it). With
+    `validity_patterns` (from phone_validity_patterns) the tests are written
+    per region with literal patterns; without, they read the metadata columns. -#}
+{% macro phone_region_checks(candidates, main_region, number_types, validity_patterns=none) %}
+{%- set string_type = dbt.type_string() -%}
+{%- set type_order = ['fixed_line', 'mobile'] + (number_types | reject('in', ['fixed_line', 'mobile']) | list) -%}
+    select
+        country_code,
+        national_number,
+        region_order,
+        leading_digits_claim,
+        case
+            when leading_digits_claim = false then false
+            {%- if validity_patterns is none %}
+            when coalesce({{ dbt.position('length_token', 'general_possible_lengths') }}, 0) = 0 then false
+            when not coalesce({{ sql_regex_full_match('national_number', 'general_pattern') }}, false) then false
+            {%- for number_type in type_order %}
+            when coalesce({{ dbt.position('length_token', number_type ~ '_possible_lengths') }}, 0) > 0
+                and coalesce({{ sql_regex_full_match('national_number', number_type ~ '_pattern') }}, false)
+                then true
+            {%- endfor %}
+            else false
+            {%- else %}
+            else case region_key
+                {%- for region in validity_patterns if (region.region_order == 1) == main_region %}
+                when {{ region.region_key }} then {{ phone_region_validity(region, type_order) }}
+                {%- endfor %}
+                else false
+            end
+            {%- endif %}
+        end as is_valid_type
+
+    from (
+
+        select
+            {{ candidates }}.country_code,
+            {{ candidates }}.national_number,
+            '|' || cast(length({{ candidates }}.national_number) as {{ string_type }}) || '|' as length_token,
+            regions.region_order,
+            regions.country_code * 100 + regions.region_order as region_key,
+            regions.general_pattern,
+            regions.general_possible_lengths,
+            {%- for number_type in number_types %}
+            regions.{{ number_type }}_pattern,
+            regions.{{ number_type }}_possible_lengths,
+            {%- endfor %}
+            case
+                when regions.country_code_region_count = 1 then true
+                when regions.leading_digits is not null
+                    then {{ sql_regex_search(candidates ~ '.national_number', "'^(?:' || regions.leading_digits || ')'") }}
+            end as leading_digits_claim
+
+        from {{ candidates }}
+        inner join phone__metadata as regions
+            on {{ candidates }}.country_code = regions.country_code
+            and regions.region_order {{ '=' if main_region else '>' }} 1
+
+    ) as region_claims
+{% endmacro %}
+
+{#- is_valid_type of one region, its patterns and lengths as literals: a
+    possible length and a full match of the general description, then of
+    any number type. -#}
+{% macro phone_region_validity(region, type_order) -%}
+    {%- if region.general_pattern is none or region.general_possible_lengths is none -%}
+        false
+    {%- else -%}
+        case
+            when {{ dbt.position('length_token', "'" ~ region.general_possible_lengths ~ "'") }} = 0 then false
+            when not {{ sql_regex_full_match('national_number', sql_regex_literal(region.general_pattern)) }} then false
+            {%- for number_type in type_order %}
+            {%- set pattern = region[number_type ~ '_pattern'] %}
+            {%- set lengths = region[number_type ~ '_possible_lengths'] %}
+            {%- if pattern is not none and lengths is not none %}
+            when {{ dbt.position('length_token', "'" ~ lengths ~ "'") }} > 0
+                and {{ sql_regex_full_match('national_number', sql_regex_literal(pattern)) }}
+                then true
+            {%- endif %}
+            {%- endfor %}
+            else false
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The validity patterns of every region of the metadata seed, read at run
+    time: a list of dicts with region_key (country_code * 100 +
+    region_order), region_order, general_pattern, general_possible_lengths and each
+    number type's _pattern and _possible_lengths, null when absent. -#}
+{% macro phone_validity_patterns(number_types) %}
+{%- set columns = ['general_pattern', 'general_possible_lengths'] -%}
+{%- for number_type in number_types -%}
+    {%- do columns.extend([number_type ~ '_pattern', number_type ~ '_possible_lengths']) -%}
+{%- endfor -%}
+{%- set result = run_query(
+    'select cast(country_code as ' ~ dbt.type_int() ~ ') * 100 + cast(region_order as ' ~ dbt.type_int()
+    ~ ') as region_key, cast(region_order as ' ~ dbt.type_int() ~ ') as region_order, ' ~ columns | join(', ') ~ ' from ' ~ ref('phone_region_metadata')
+    ~ ' order by region_key'
+) -%}
+{%- set regions = [] -%}
+{%- for row in result.rows -%}
+    {%- set region = {'region_key': row['region_key'], 'region_order': row['region_order']} -%}
+    {%- for column in columns -%}
+        {%- set value = row[column] -%}
+        {%- do region.update({column: none if value is none or (value | string) in ('', 'None') else value | string}) -%}
+    {%- endfor -%}
+    {%- do regions.append(region) -%}
+{%- endfor -%}
+{{ return(regions) }}
+{% endmacro %}
