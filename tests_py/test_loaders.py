@@ -1,13 +1,24 @@
 """Unit tests of the Python loaders on files written byte for byte."""
 
 import codecs
+import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from identity_stitching.loading import SchemaDriftError, read_flat_exports, read_zoom_attendee_reports
+from identity_stitching.loading import (
+    SchemaDriftError,
+    apply_changes,
+    flat_exports_update,
+    loaded_files,
+    read_flat_exports,
+    read_zoom_attendee_reports,
+    zoom_attendee_reports_update,
+)
 from identity_stitching.loading.files import MAX_VALUE_LENGTH, decode, list_export_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
@@ -287,3 +298,107 @@ def test_extra_columns_json_is_json_dumps():
 
     values = {'Q "1"': 'a\\b\n\t\x00', "Größe": "…€ 😀", "": "", "\u2028": "\ud800"}
     assert to_json(values) == json.dumps(values, ensure_ascii=False)
+
+
+# ---------- incremental: only files not loaded in their current bytes are read
+
+
+def loaded_pairs(table):
+    return {(row["source_file"], row["source_file_sha256"]) for row in rows(table)}
+
+
+def test_update_reads_new_and_changed_files_and_names_the_stale_ones(tmp_path):
+    for name in ("kept", "changed", "gone"):
+        write(tmp_path, f"ringcentral/call_log/{name}.csv", f"{CALL_HEADER}\n{CALL_ROW.replace('C-1', name)}\n".encode())
+    before = loaded_pairs(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    write(tmp_path, "ringcentral/call_log/changed.csv", f"{CALL_HEADER}\n{CALL_ROW.replace('C-1', 'changed-2')}\n".encode())
+    (tmp_path / "ringcentral/call_log/gone.csv").unlink()
+    write(tmp_path, "ringcentral/call_log/new.csv", f"{CALL_HEADER}\n{CALL_ROW.replace('C-1', 'new')}\n".encode())
+
+    update = flat_exports_update(tmp_path, "ringcentral_call_log", before)
+    assert [(r["source_file"], r["call_id"]) for r in update.reader.read_all().to_pylist()] == [
+        ("ringcentral/call_log/changed.csv", "changed-2"),
+        ("ringcentral/call_log/new.csv", "new"),
+    ]
+    assert [source_file for source_file, _ in update.changes.stale_files] == [
+        "ringcentral/call_log/changed.csv",
+        "ringcentral/call_log/gone.csv",
+    ]
+    assert set(update.changes.stale_files) <= before
+    assert list(update.changes.kept_modified_at) == ["ringcentral/call_log/kept.csv"]
+
+
+def test_update_with_nothing_changed_reads_nothing_and_keeps_every_file(tmp_path):
+    write(tmp_path, "app/users/a.csv", b"user_id,email,phone,created_at\nu1,a@b.com,,2026-01-01T00:00:00Z\n")
+    write(tmp_path, "app/users/empty.csv", b"")
+    loaded = loaded_pairs(read_flat_exports(tmp_path, "app_users"))
+    update = flat_exports_update(tmp_path, "app_users", loaded)
+    assert update.reader.read_all().num_rows == 0
+    assert update.changes.stale_files == []
+    # An empty file loads no rows, so it is read again each time: at no cost, and no rows appear.
+    assert [path.name for path in update.changes.to_load] == ["empty.csv"]
+    assert list(update.changes.kept_modified_at) == ["app/users/a.csv"]
+
+
+PORTAL_EXPORT = b"Type,Phone Number,Name,Date,Time\nVoice,1,A,B,C\n"
+
+
+def test_update_checks_the_header_of_new_and_changed_files(tmp_path):
+    ok = write(tmp_path, "ringcentral/call_log/ok.csv", f"{CALL_HEADER}\n{CALL_ROW}\n".encode())
+    loaded = loaded_pairs(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    portal = write(tmp_path, "ringcentral/call_log/portal.csv", PORTAL_EXPORT)
+    with pytest.raises(SchemaDriftError, match="portal.csv: missing column"):
+        flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
+    portal.unlink()
+    ok.write_bytes(f"{CALL_HEADER.replace('sessionId', 'session')}\n{CALL_ROW}\n".encode())
+    with pytest.raises(SchemaDriftError, match="ok.csv: missing column\\(s\\) sessionId"):
+        flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
+
+
+def test_update_does_not_check_a_loaded_file_again(tmp_path):
+    # Once loaded, a file is not parsed again, so its header is not looked at again either.
+    write(tmp_path, "ringcentral/call_log/portal.csv", PORTAL_EXPORT)
+    loaded = {("ringcentral/call_log/portal.csv", hashlib.sha256(PORTAL_EXPORT).hexdigest())}
+    update = flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
+    assert update.reader.read_all().num_rows == 0
+    assert list(update.changes.kept_modified_at) == ["ringcentral/call_log/portal.csv"]
+
+
+def test_zoom_update_reads_only_the_changed_report(tmp_path):
+    write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(ALICE.format(q="")))
+    write(tmp_path, "zoom/attendee_reports/b.csv", zoom_report())
+    loaded = loaded_pairs(read_zoom_attendee_reports(tmp_path))
+    write(tmp_path, "zoom/attendee_reports/b.csv", zoom_report(ALICE.format(q="")))
+    update = zoom_attendee_reports_update(tmp_path, loaded)
+    got = update.reader.read_all().to_pylist()
+    assert {r["source_file"] for r in got} == {"zoom/attendee_reports/b.csv"}
+    assert [r["section"] for r in got] == ["host", "attendee"]
+    assert [source_file for source_file, _ in update.changes.stale_files] == ["zoom/attendee_reports/b.csv"]
+
+
+def test_applying_changes_makes_a_loaded_table_equal_to_a_fresh_load(tmp_path):
+    """The DuckDB side, without dbt: delete stale rows, refresh kept times, append new rows."""
+    for name in ("kept", "touched", "changed", "gone"):
+        write(tmp_path, f"ringcentral/call_log/{name}.csv", f"{CALL_HEADER}\n{CALL_ROW.replace('C-1', name)}\n".encode())
+    connection = duckdb.connect()
+    first = read_flat_exports(tmp_path, "ringcentral_call_log")
+    connection.execute("create table loaded as select * from first")
+
+    write(tmp_path, "ringcentral/call_log/changed.csv", f"{CALL_HEADER}\n{CALL_ROW.replace('C-1', 'changed-2')}\n".encode())
+    (tmp_path / "ringcentral/call_log/gone.csv").unlink()
+    touched = tmp_path / "ringcentral/call_log/touched.csv"
+    os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 3600))  # saved again, same bytes
+
+    update = flat_exports_update(tmp_path, "ringcentral_call_log", loaded_files(connection, "loaded"))
+    apply_changes(connection, "loaded", update.changes)
+    new_rows = update.reader.read_all()
+    connection.execute("insert into loaded select * from new_rows")
+
+    got = connection.execute("select * exclude (_loaded_at) from loaded order by source_file").fetchall()
+    fresh = read_flat_exports(tmp_path, "ringcentral_call_log")
+    assert got == connection.execute("select * exclude (_loaded_at) from fresh order by source_file").fetchall()
+    first_load = connection.execute(
+        "select distinct _loaded_at from loaded where source_file in "
+        "('ringcentral/call_log/kept.csv', 'ringcentral/call_log/touched.csv')"
+    ).fetchall()
+    assert first_load == [(first["_loaded_at"][0].as_py(),)]  # not read again

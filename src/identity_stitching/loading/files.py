@@ -85,17 +85,36 @@ def open_export_file(path, raw_path):
     """Read and decode one file, keeping where it came from."""
     data = Path(path).read_bytes()
     text, encoding = decode(data)
-    stat = Path(path).stat()
     return ExportFile(
         path=Path(path),
-        relative_path=Path(path).relative_to(Path(raw_path)).as_posix(),
+        relative_path=source_file_name(path, raw_path),
         text=text,
         encoding=encoding,
         content_sha256=hashlib.sha256(data).hexdigest(),
-        modified_at=dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc).replace(
-            tzinfo=None
-        ),
+        modified_at=modified_at(path),
     )
+
+
+def source_file_name(path, raw_path):
+    """The `source_file` of a file's rows: its path relative to the raw folder."""
+    return Path(path).relative_to(Path(raw_path)).as_posix()
+
+
+def modified_at(path):
+    """A file's modification time, in UTC without a zone, as `source_file_modified_at` holds it."""
+    return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+
+
+def content_sha256(path):
+    """SHA-256 of a file's bytes, as `source_file_sha256` holds it, read in blocks.
+
+    Blocks keep a large export from being held in memory only to be hashed.
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def csv_rows(text):

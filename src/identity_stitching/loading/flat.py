@@ -3,15 +3,16 @@
 import csv
 import io
 
+from identity_stitching.loading.changes import FolderUpdate, folder_changes
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
     MAX_VALUE_LENGTH,
     csv_rows,
     fit_to_header,
-    list_export_files,
     malformed_csv_problem,
     open_export_file,
     read_export_text,
+    source_file_name,
     strip_trailing_empty,
 )
 from identity_stitching.loading.layouts import LAYOUTS
@@ -35,10 +36,27 @@ def flat_exports_reader(raw_path, layout_name):
     Every file's header is checked before the reader is returned, so schema
     drift raises here, before a single row is handed over.
     """
+    return flat_exports_update(raw_path, layout_name).reader
+
+
+def flat_exports_update(raw_path, layout_name, loaded=frozenset()):
+    """What a table holding the rows of the `loaded` files needs to mirror the layout's folder.
+
+    `loaded` holds the (source_file, source_file_sha256) pairs the table has
+    rows of. The reader streams the rows of the other files only (new ones,
+    and those whose bytes changed); `changes` says which loaded files are
+    stale. Only the files to read have their header checked: schema drift in
+    one of them raises here, before the table is changed.
+    """
     layout = LAYOUTS[layout_name]
-    paths = list_export_files(raw_path, layout.folder)
+    changes = folder_changes(raw_path, layout.folder, loaded)
+    return FolderUpdate(reader=_files_reader(raw_path, layout, changes.to_load), changes=changes)
+
+
+def _files_reader(raw_path, layout, paths):
+    """The rows of the files at `paths`, once every one of their headers has been checked."""
     for path in paths:
-        _check_header(read_export_text(path, raw_path), layout, path.relative_to(raw_path).as_posix())
+        _check_header(read_export_text(path, raw_path), layout, source_file_name(path, raw_path))
 
     def batches(builder):
         for path in paths:

@@ -10,14 +10,15 @@ import csv
 import io
 import itertools
 
+from identity_stitching.loading.changes import FolderUpdate, folder_changes
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
     MAX_VALUE_LENGTH,
     fit_to_header,
-    list_export_files,
     malformed_csv_problem,
     open_export_file,
     read_export_text,
+    source_file_name,
     strip_trailing_empty,
 )
 from identity_stitching.loading.table import batch_reader, to_json
@@ -84,9 +85,26 @@ def zoom_attendee_reports_reader(raw_path):
     Every report's summary and attendee header are checked before the reader
     is returned, so schema drift raises here, before a single row is handed over.
     """
-    paths = list_export_files(raw_path, FOLDER)
+    return zoom_attendee_reports_update(raw_path).reader
+
+
+def zoom_attendee_reports_update(raw_path, loaded=frozenset()):
+    """What a table holding the rows of the `loaded` reports needs to mirror the reports' folder.
+
+    `loaded` holds the (source_file, source_file_sha256) pairs the table has
+    rows of. The reader streams the rows of the other reports only (new ones,
+    and those whose bytes changed); `changes` says which loaded reports are
+    stale. Only the reports to read are checked: schema drift in one of them
+    raises here, before the table is changed.
+    """
+    changes = folder_changes(raw_path, FOLDER, loaded)
+    return FolderUpdate(reader=_reports_reader(raw_path, changes.to_load), changes=changes)
+
+
+def _reports_reader(raw_path, paths):
+    """The rows of the reports at `paths`, once every one of them has been checked."""
     for path in paths:
-        _check_report(read_export_text(path), path.relative_to(raw_path).as_posix())
+        _check_report(read_export_text(path), source_file_name(path, raw_path))
 
     def batches(builder):
         for path in paths:

@@ -1,0 +1,57 @@
+"""Keeping a loaded base table in line with its raw folder, in DuckDB.
+
+An incremental loader reads which files its table holds (`loaded_files`),
+loads only the rest, and first applies the folder's changes to the table
+(`apply_changes`), so that the table always holds what a fresh load would.
+"""
+
+
+def loaded_files(connection, table):
+    """The (source_file, source_file_sha256) pairs `table` holds rows of."""
+    rows = connection.execute(f"select distinct source_file, source_file_sha256 from {table}").fetchall()
+    return frozenset(rows)
+
+
+def apply_changes(connection, table, changes):
+    """Delete the rows of stale files and refresh the modification time of kept ones.
+
+    The rows of new and changed files are added afterwards, by the model's reader.
+    """
+    delete_stale_files(connection, table, changes.stale_files)
+    refresh_modified_at(connection, table, changes.kept_modified_at)
+
+
+def delete_stale_files(connection, table, stale_files):
+    """Delete the rows of each (source_file, source_file_sha256) in `stale_files`."""
+    if not stale_files:
+        return
+    source_files, hashes = map(list, zip(*stale_files))
+    connection.execute(
+        f"""
+        delete from {table} as loaded
+        using (select unnest(?::varchar[]) as source_file, unnest(?::varchar[]) as sha256) as stale
+        where loaded.source_file = stale.source_file
+            and loaded.source_file_sha256 = stale.sha256
+        """,
+        [source_files, hashes],
+    )
+
+
+def refresh_modified_at(connection, table, kept_modified_at):
+    """Set `source_file_modified_at` of kept files to their time now.
+
+    Saving the same bytes again (a repeated download) changes only the
+    modification time; freshness checks read it, and a fresh load would show it.
+    """
+    if not kept_modified_at:
+        return
+    connection.execute(
+        f"""
+        update {table} as loaded
+        set source_file_modified_at = kept.modified_at
+        from (select unnest(?::varchar[]) as source_file, unnest(?::timestamp[]) as modified_at) as kept
+        where loaded.source_file = kept.source_file
+            and loaded.source_file_modified_at is distinct from kept.modified_at
+        """,
+        [list(kept_modified_at), list(kept_modified_at.values())],
+    )
