@@ -244,3 +244,12 @@ def test_a_fresh_build_gives_the_same_ids(history, tmp_path):
         }
     review = query(database, "select count(*) from export_amplitude__review")
     assert review == [(0,)]
+
+
+def test_reruns_leave_no_work_tables_behind(history):
+    """dbt-duckdb leaves `<model>__dbt_tmp<time>` after each incremental Python model run; a post-hook drops them."""
+    leftovers = query(
+        history["database"],
+        "select table_name from duckdb_tables() where table_name like '%\\_\\_dbt\\_tmp%' escape '\\'",
+    )
+    assert leftovers == []
