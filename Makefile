@@ -7,7 +7,7 @@ export DBT_DUCKDB_PATH ?= target/identity.duckdb
 export IDENTITY_EXPORT_PATH ?= target/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run build test test-python test-spark bench clean
+.PHONY: setup run build lint test test-python test-spark bench clean
 
 setup: $(VENV)/.installed
 
@@ -23,8 +23,12 @@ run: setup
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python scripts/summary.py
 
-## Every check: dbt build (data and unit tests) on the demo, then pytest.
-test: setup
+## The YAML style of STYLE.md (2-space indent, lines of at most 80 characters).
+lint: setup
+	$(BIN)/yamllint .
+
+## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest.
+test: setup lint
 	mkdir -p target
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python -m pytest tests_py

@@ -151,10 +151,13 @@ def test_the_merge_safety_test_fails_on_every_planted_bad_row(planted, tmp_path)
     # A copy: the planted rows must not leak into the other tests of this module.
     database = tmp_path / "bad.duckdb"
     shutil.copy(planted["database"], database)
+    # The planted rows are a later load than the build's, as if a run had appended them.
+    ((latest,),) = query(database, "select max(update_time_column) from export_amplitude__events")
+    later_load = f"timestamp '{latest}' + interval 1 second"
     for insert_id, ((event_type, user_id, device_id, time, properties), _) in BAD_EVENTS.items():
         execute(
             database,
-            "insert into export_amplitude__events values (?, ?, ?, ?, ?, ?, null, timestamp '2026-01-01 00:00:00')",
+            f"insert into export_amplitude__events values (?, ?, ?, ?, ?, ?, null, {later_load})",
             [insert_id, event_type, user_id, device_id, time, properties],
         )
     # An insert_id already used by an identify row.
@@ -162,7 +165,7 @@ def test_the_merge_safety_test_fails_on_every_planted_bad_row(planted, tmp_path)
     execute(
         database,
         "insert into export_amplitude__events values (?, 'Inbound Call', null, ?, 1775000000000, '{}', null, "
-        "timestamp '2026-01-01 00:00:00')",
+        f"{later_load})",
         [identify_id, sha256("duplicate-id")],
     )
     result = run_dbt(
@@ -183,7 +186,24 @@ def test_the_merge_safety_test_fails_on_every_planted_bad_row(planted, tmp_path)
         failures.update(dict(query(database, f"select insert_id, failure from {table}")))
     expected = {insert_id: reason for insert_id, (_, reason) in BAD_EVENTS.items()}
     expected[identify_id] = "insert_id used twice across the export relations"
-    # The identifies test (it reads the events too) flags its side of the planted conflict.
-    expected["planted-identify-0001"] = "device_id linked to two user_ids across the export relations"
+    # The identify row on the other side of the planted conflict landed in an earlier load: it is not
+    # flagged again, the new event row is.
     assert failures == expected
-    assert len(tables) == 2, "both export relations' merge-safety tests must fail"
+
+
+def test_the_merge_safety_test_judges_only_the_newest_load(planted, tmp_path):
+    """A bad row of an older load is in Amplitude already: it must not fail every later build."""
+    database = tmp_path / "old_bad.duckdb"
+    shutil.copy(planted["database"], database)
+    (event_type, user_id, device_id, time, properties), _ = BAD_EVENTS["bad-zeros-0001"]
+    execute(
+        database,
+        "insert into export_amplitude__events values (?, ?, ?, ?, ?, ?, null,"
+        " (select min(update_time_column) - interval 1 day from export_amplitude__events))",
+        ["bad-zeros-0001", event_type, user_id, device_id, time, properties],
+    )
+    selector = ["test", "--select", "export_amplitude__events,test_name:amplitude_export_is_merge_safe"]
+    assert run_dbt(selector, database, check=False, **planted["variables"]).returncode == 0
+    execute(database, "update export_amplitude__events set update_time_column = update_time_column + interval 2 day"
+            " where insert_id = 'bad-zeros-0001'")
+    assert run_dbt(selector, database, check=False, **planted["variables"]).returncode != 0

@@ -26,23 +26,32 @@ blocklist as (
 
 ),
 
-judged as (
+parsed as (
 
     select
         user_rows.*,
-        {{ parse_iso_timestamp('user_rows.created_at') }} as created_at_utc,
+        {{ parse_iso_timestamp('user_rows.created_at') }} as created_at_utc
+
+    from user_rows
+
+),
+
+judged as (
+
+    select
+        parsed.*,
         case
-            when user_rows.load_error is not null then user_rows.load_error
-            when nullif(trim(user_rows.user_id), '') is null then 'user_id missing'
+            when parsed.load_error is not null then parsed.load_error
+            when nullif(trim(parsed.user_id), '') is null then 'user_id missing'
             when blocklist.identifier_value is not null
                 then 'user_id is a placeholder or an Amplitude invalid id'
-            when {{ parse_iso_timestamp('user_rows.created_at') }} is null
+            when parsed.created_at_utc is null
                 then 'created_at is not an ISO-8601 timestamp'
         end as row_rejection_reason
 
-    from user_rows
+    from parsed
     left join blocklist
-        on lower(trim(user_rows.user_id)) = blocklist.identifier_value
+        on lower(trim(parsed.user_id)) = blocklist.identifier_value
 
 ),
 
