@@ -23,9 +23,16 @@ run: setup
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python scripts/summary.py
 
-## The YAML style of STYLE.md (2-space indent, lines of at most 80 characters).
+## The style of STYLE.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then SQL with
+## SQLFluff (.sqlfluff: STYLE C3) over models/ and tests/ (macros/ holds macro definitions, which the dbt
+## templater skips). The templater compiles the project, and stg_identifiers__phones_e164 reads the
+## phone_region_metadata seed at compile time, so that seed is loaded first into a scratch database.
+LINT_DUCKDB_PATH ?= target/lint.duckdb
 lint: setup
 	$(BIN)/yamllint .
+	mkdir -p target
+	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(DBT) seed --quiet --select phone_region_metadata --target-path target/lint
+	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
 
 ## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest.
 test: setup lint

@@ -11,7 +11,11 @@ edges as (
 
 clustered as (
 
-    select identifier_id, person_id, is_shared from {{ ref('int_identifiers_clustered') }}
+    select
+        identifier_id,
+        person_id,
+        is_shared
+    from {{ ref('int_identifiers_clustered') }}
 
 ),
 
@@ -20,7 +24,8 @@ final as (
     select
         edges.edge_id,
         case
-            when clustered_a.person_id <> clustered_b.person_id then 'ends in two persons'
+            when clustered_a.person_id <> clustered_b.person_id
+                then 'ends in two persons'
             else 'links a shared identifier'
         end as problem
 
@@ -32,7 +37,10 @@ final as (
     where edges.is_accepted
         and (
             clustered_a.person_id <> clustered_b.person_id
-            or (edges.evidence_kind <> 'self' and (clustered_a.is_shared or clustered_b.is_shared))
+            or (
+                edges.evidence_kind <> 'self'
+                and (clustered_a.is_shared or clustered_b.is_shared)
+            )
         )
 
 )

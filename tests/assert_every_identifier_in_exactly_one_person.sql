@@ -24,7 +24,9 @@ person_identifiers as (
 final as (
 
     select
-        coalesce(identifiers.identifier_id, person_identifiers.identifier_id) as identifier_id,
+        coalesce(
+            identifiers.identifier_id, person_identifiers.identifier_id
+        ) as identifier_id,
         coalesce(person_identifiers.person_rows, 0) as person_rows,
         coalesce(person_identifiers.person_count, 0) as person_count
 

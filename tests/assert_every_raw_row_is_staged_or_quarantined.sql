@@ -31,7 +31,9 @@ quarantined_rows as (
     select
         '{{ source_system }}' as source_system,
         coalesce(base_rows.source_file, staged.source_file) as source_file,
-        coalesce(base_rows.source_row_number, staged.source_row_number) as source_row_number,
+        coalesce(
+            base_rows.source_row_number, staged.source_row_number
+        ) as source_row_number,
         count(base_rows.source_file) as base_count,
         count(staged.source_file) as staged_count,
         count(staged.row_rejection_reason) as rejected_count
@@ -58,17 +60,26 @@ accounted as (
 final as (
 
     select
-        coalesce(accounted.source_system, quarantined_rows.source_system) as source_system,
-        coalesce(accounted.source_file, quarantined_rows.source_file) as source_file,
-        coalesce(accounted.source_row_number, quarantined_rows.source_row_number)
-            as source_row_number,
+        coalesce(
+            accounted.source_system, quarantined_rows.source_system
+        ) as source_system,
+        coalesce(
+            accounted.source_file, quarantined_rows.source_file
+        ) as source_file,
+        coalesce(
+            accounted.source_row_number, quarantined_rows.source_row_number
+        ) as source_row_number,
         case
             when accounted.source_file is null then 'quarantined but never read'
-            when accounted.base_count <> 1 then 'read ' || accounted.base_count || ' times'
-            when accounted.staged_count <> 1 then 'staged ' || accounted.staged_count || ' times'
-            when accounted.rejected_count = 1 and quarantined_rows.source_file is null
+            when accounted.base_count <> 1
+                then 'read ' || accounted.base_count || ' times'
+            when accounted.staged_count <> 1
+                then 'staged ' || accounted.staged_count || ' times'
+            when accounted.rejected_count = 1
+                and quarantined_rows.source_file is null
                 then 'rejected in staging but not quarantined'
-            when accounted.rejected_count = 0 and quarantined_rows.source_file is not null
+            when accounted.rejected_count = 0
+                and quarantined_rows.source_file is not null
                 then 'quarantined but not rejected in staging'
         end as problem
 

@@ -23,9 +23,9 @@ sentinel_inputs as (
     union all
     select identifier_value from blocklist
     union all
-    select lower(trim(identifier_value)) from blocklist
+    select lower(trim(identifier_value)) as sentinel_value from blocklist
     union all
-    select upper(trim(identifier_value)) from blocklist
+    select upper(trim(identifier_value)) as sentinel_value from blocklist
 
 ),
 

@@ -5,13 +5,19 @@ with
 
 identifiers as (
 
-    select identifier_id, owner_user_id from {{ ref('int_identifiers') }}
+    select
+        identifier_id,
+        owner_user_id
+    from {{ ref('int_identifiers') }}
 
 ),
 
 clustered as (
 
-    select identifier_id, person_id from {{ ref('int_identifiers_clustered') }}
+    select
+        identifier_id,
+        person_id
+    from {{ ref('int_identifiers_clustered') }}
 
 ),
 

@@ -69,8 +69,11 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("source_system || '|' || source_file || '|' || cast(source_row_number as " ~ dbt.type_string() ~ ") || '|' || rejected_column") }}
-            as quarantine_id,
+        {{ hash_identifier(
+            "source_system || '|' || source_file || '|' || "
+            ~ "cast(source_row_number as " ~ dbt.type_string() ~ ") || '|' || "
+            ~ "rejected_column"
+        ) }} as quarantine_id,
 
         ---------- strings
         source_system,

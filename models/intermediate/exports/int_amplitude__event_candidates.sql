@@ -12,11 +12,13 @@ touches as (
 final as (
 
     select
-        touch_id as insert_id,
+        {# insert_id and time are Amplitude's field names (the export
+           contract), though SQL keywords. #}
+        touch_id as insert_id, -- noqa: RF04
         event_type,
         user_id,
         device_id,
-        {{ to_epoch_ms('occurred_at') }} as time,
+        {{ to_epoch_ms('occurred_at') }} as time, -- noqa: RF04
         event_properties,
         cast(null as {{ json_type() }}) as user_properties,
         person_id

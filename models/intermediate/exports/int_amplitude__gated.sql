@@ -11,4 +11,7 @@
     ) if execute else none}) -%}
 {%- endfor %}
 
-{{ amplitude_gate(exported['export_amplitude__events'], exported['export_amplitude__identifies']) }}
+{{ amplitude_gate(
+    exported['export_amplitude__events'],
+    exported['export_amplitude__identifies']
+) }}

@@ -37,20 +37,28 @@ first_properties as (
 final as (
 
     select
-        {{ hash_identifier("'identify|' || device_id || '|' || user_id") }} as insert_id,
+        {# insert_id and time are Amplitude's field names (the export
+           contract), though SQL keywords. #}
+        {{ hash_identifier("'identify|' || device_id || '|' || user_id") }}
+            as insert_id, -- noqa: RF04
         '{{ identify_event_type }}' as event_type,
         user_id,
         device_id,
-        {{ to_epoch_ms('linked_at') }} as time,
-        {% if identify_event_type == '$identify' %}cast(null as {{ json_type() }}){% else %}cast('{}' as {{ json_type() }}){% endif %}
-            as event_properties,
+        {{ to_epoch_ms('linked_at') }} as time, -- noqa: RF04
+        {% if identify_event_type == '$identify' -%}
+        cast(null as {{ json_type() }})
+        {%- else -%}
+        cast('{}' as {{ json_type() }})
+        {%- endif %} as event_properties,
         {% if identify_event_type == '$identify' -%}
         {{ json_object_without_nulls([
             ('$setOnce', as_json('set_once_properties')),
             ('$set', as_json('set_properties')),
         ]) }}
         {%- else -%}
-        {{ json_merge_patch(as_json('set_properties'), as_json('set_once_properties')) }}
+        {{ json_merge_patch(
+            as_json('set_properties'), as_json('set_once_properties')
+        ) }}
         {%- endif %} as user_properties,
         person_id
 

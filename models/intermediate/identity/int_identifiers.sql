@@ -2,6 +2,8 @@
    when it was first seen, the product user that owns it (it is in that
    user's own record), and whether it is shared by too many people to be
    linking evidence (an office switchboard, info@, a phone of two users). #}
+{% set max_names = var('identity__max_names_per_identifier') %}
+{% set max_emails = var('identity__max_emails_per_phone') %}
 with
 
 evidence as (
@@ -13,7 +15,8 @@ evidence as (
 allowlist as (
 
     select distinct
-        identifier_type || ':' || {{ hash_identifier('identifier_value') }} as identifier_id
+        identifier_type || ':' || {{ hash_identifier('identifier_value') }}
+            as identifier_id
 
     from {{ ref('identifier_allowlist') }}
 
@@ -74,16 +77,17 @@ judged as (
         case
             when per_identifier.identifier_type = 'user_id' then null
             when per_identifier.distinct_user_count > 1
-                then 'shared: belongs to ' || per_identifier.distinct_user_count || ' users'
+                then 'shared: belongs to ' || per_identifier.distinct_user_count
+                    || ' users'
             when per_identifier.is_role_address
                 then 'shared: role address (info@, sales@ ...)'
-            when per_identifier.distinct_name_count > {{ var('identity__max_names_per_identifier') }}
+            when per_identifier.distinct_name_count > {{ max_names }}
                 then 'shared: used by ' || per_identifier.distinct_name_count
-                    || ' distinct names (limit {{ var("identity__max_names_per_identifier") }})'
+                    || ' distinct names (limit {{ max_names }})'
             when per_identifier.identifier_type = 'phone'
-                and per_identifier.distinct_email_count > {{ var('identity__max_emails_per_phone') }}
+                and per_identifier.distinct_email_count > {{ max_emails }}
                 then 'shared: used with ' || per_identifier.distinct_email_count
-                    || ' distinct emails (limit {{ var("identity__max_emails_per_phone") }})'
+                    || ' distinct emails (limit {{ max_emails }})'
         end as shared_reason
 
     from per_identifier
@@ -116,7 +120,9 @@ final as (
         identifier_type,
         identifier_sha256,
         user_id,
-        case when kept_shared_reason is null then record_user_id end as owner_user_id,
+        case
+            when kept_shared_reason is null then record_user_id
+        end as owner_user_id,
 
         ---------- strings
         {{ hash_version() }} as hash_version,

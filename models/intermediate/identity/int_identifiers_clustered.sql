@@ -50,15 +50,20 @@ anchors as (
     from clustered
     inner join registry
         on clustered.identifier_id = registry.anchor_identifier_id
-    qualify row_number() over (
-        partition by clustered.component_id
-        order by
-            case when registry.anchor_identifier_type in ('email', 'phone') then 0 else 1 end,
-            registry.registered_at,
-            registry.anchor_first_seen_at,
-            registry.anchor_identifier_type,
-            clustered.identifier_sha256
-    ) = 1
+    qualify
+        row_number() over (
+            partition by clustered.component_id
+            order by
+                case
+                    when registry.anchor_identifier_type in ('email', 'phone')
+                        then 0
+                    else 1
+                end,
+                registry.registered_at,
+                registry.anchor_first_seen_at,
+                registry.anchor_identifier_type,
+                clustered.identifier_sha256
+        ) = 1
 
 ),
 

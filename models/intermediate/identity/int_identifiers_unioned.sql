@@ -14,9 +14,11 @@ users as (
     select *
     from {{ ref('stg_app__users') }}
     where row_rejection_reason is null
-    qualify row_number() over (
-        partition by user_id order by created_at, source_file, source_row_number
-    ) = 1
+    qualify
+        row_number() over (
+            partition by user_id
+            order by created_at, source_file, source_row_number
+        ) = 1
 
 ),
 

@@ -22,7 +22,10 @@ edges as (
 
 identifiers as (
 
-    select node_id, owner_user_id from {{ ref('int_identifiers') }}
+    select
+        node_id,
+        owner_user_id
+    from {{ ref('int_identifiers') }}
 
 ),
 
@@ -39,7 +42,9 @@ oriented as (
         identifiers_a.owner_user_id as owner_a_user_id,
         identifiers_b.owner_user_id as owner_b_user_id,
         coalesce(islands_a.component_id, islands_b.component_id) as island_id,
-        coalesce(identifiers_a.owner_user_id, identifiers_b.owner_user_id) as owner_user_id
+        coalesce(
+            identifiers_a.owner_user_id, identifiers_b.owner_user_id
+        ) as owner_user_id
 
     from edges
     inner join identifiers as identifiers_a
@@ -79,11 +84,15 @@ judged as (
                 and oriented.owner_b_user_id is not null
                 and oriented.owner_a_user_id <> oriented.owner_b_user_id
                 then 'refused: the record links identifiers of two users ('
-                    || least(oriented.owner_a_user_id, oriented.owner_b_user_id) || ', '
-                    || greatest(oriented.owner_a_user_id, oriented.owner_b_user_id) || ')'
+                    || least(
+                        oriented.owner_a_user_id, oriented.owner_b_user_id
+                    ) || ', '
+                    || greatest(
+                        oriented.owner_a_user_id, oriented.owner_b_user_id
+                    ) || ')'
             when oriented.owner_user_id is not null
                 and island_users.user_count > 1
-                then 'refused: through anonymous identifiers it would join users ('
+                then 'refused: through anonymous identifiers it would join users (' -- noqa: LT05
                     || island_users.user_ids || '); those stay anonymous'
         end as refusal_reason
 

@@ -64,7 +64,9 @@ candidates as (
         identifiers.identifier_sha256,
         identifiers.first_seen_at,
         registered.registered_at,
-        coalesce(registered.anchor_first_seen_at, identifiers.first_seen_at) as ranked_first_seen_at
+        coalesce(
+            registered.anchor_first_seen_at, identifiers.first_seen_at
+        ) as ranked_first_seen_at
 
     from identifiers
     inner join components
@@ -78,16 +80,20 @@ chosen as (
 
     select *
     from candidates
-    qualify row_number() over (
-        partition by component_id
-        order by
-            case when identifier_type in ('email', 'phone') then 0 else 1 end,
-            case when registered_at is not null then 0 else 1 end,
-            registered_at,
-            ranked_first_seen_at,
-            identifier_type,
-            identifier_sha256
-    ) = 1
+    qualify
+        row_number() over (
+            partition by component_id
+            order by
+                case
+                    when identifier_type in ('email', 'phone') then 0
+                    else 1
+                end,
+                case when registered_at is not null then 0 else 1 end,
+                registered_at,
+                ranked_first_seen_at,
+                identifier_type,
+                identifier_sha256
+        ) = 1
 
 ),
 
@@ -96,7 +102,9 @@ final as (
     select
         ---------- ids
         {{ hash_identifier("'person|' || identifier_id") }} as person_id,
-        case when identifier_type in ('email', 'phone') then identifier_sha256 end as device_id,
+        case
+            when identifier_type in ('email', 'phone') then identifier_sha256
+        end as device_id,
         identifier_id as anchor_identifier_id,
 
         ---------- strings
@@ -105,8 +113,10 @@ final as (
 
         ---------- timestamps
         first_seen_at as anchor_first_seen_at,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
-            as registered_at
+        cast(
+            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'
+            as {{ dbt.type_timestamp() }}
+        ) as registered_at
 
     from chosen
     where registered_at is null

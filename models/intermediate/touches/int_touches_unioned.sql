@@ -14,7 +14,10 @@ calls as (
     from {{ ref('stg_ringcentral__calls') }}
     where row_rejection_reason is null
         and phone_sha256 is not null
-    qualify row_number() over (partition by call_id order by source_file, source_row_number) = 1
+    qualify
+        row_number() over (
+            partition by call_id order by source_file, source_row_number
+        ) = 1
 
 ),
 
@@ -24,9 +27,11 @@ offline_touches as (
     from {{ ref('stg_offline__touches') }}
     where row_rejection_reason is null
         and coalesce(email_sha256, phone_sha256) is not null
-    qualify row_number() over (
-        partition by touch_source, touch_id order by source_file, source_row_number
-    ) = 1
+    qualify
+        row_number() over (
+            partition by touch_source, touch_id
+            order by source_file, source_row_number
+        ) = 1
 
 ),
 
@@ -36,7 +41,8 @@ call_touches as (
         {{ hash_identifier("'ringcentral|call|' || call_id") }} as touch_id,
         'ringcentral' as source_system,
         case
-            when direction = 'outbound' then '{{ var("identity__event_type_outbound_call") }}'
+            when direction = 'outbound'
+                then '{{ var("identity__event_type_outbound_call") }}'
             else '{{ var("identity__event_type_inbound_call") }}'
         end as event_type,
         started_at as occurred_at,
@@ -64,7 +70,8 @@ call_touches as (
 other_touches as (
 
     select
-        {{ hash_identifier("'offline|' || touch_source || '|' || touch_id") }} as touch_id,
+        {{ hash_identifier("'offline|' || touch_source || '|' || touch_id") }}
+            as touch_id,
         'offline' as source_system,
         event_type,
         occurred_at,

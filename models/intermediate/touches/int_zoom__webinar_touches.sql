@@ -21,10 +21,12 @@ distinct_rows as (
 
     select *
     from attendee_rows
-    qualify row_number() over (
-        partition by webinar_id, attendee_key, joined_at, left_at, registered_at
-        order by source_file, source_row_number
-    ) = 1
+    qualify
+        row_number() over (
+            partition by
+                webinar_id, attendee_key, joined_at, left_at, registered_at
+            order by source_file, source_row_number
+        ) = 1
 
 ),
 
@@ -46,7 +48,9 @@ per_attendee as (
         min(registered_at) as registered_at,
         min(joined_at) as first_joined_at,
         max(left_at) as last_left_at,
-        sum(case when has_attended then minutes_in_session end) as minutes_attended,
+        sum(
+            case when has_attended then minutes_in_session end
+        ) as minutes_attended,
         count(case when has_attended then 1 end) as session_count,
         min(source_file) as source_file,
         min(source_row_number) as source_row_number,
@@ -60,8 +64,9 @@ per_attendee as (
 registrations as (
 
     select
-        {{ hash_identifier("'zoom|registered|' || webinar_id || '|' || attendee_key") }}
-            as touch_id,
+        {{ hash_identifier(
+            "'zoom|registered|' || webinar_id || '|' || attendee_key"
+        ) }} as touch_id,
         'zoom' as source_system,
         '{{ var("identity__event_type_webinar_registered") }}' as event_type,
         coalesce(registered_at, first_joined_at) as occurred_at,
@@ -89,8 +94,9 @@ registrations as (
 attendances as (
 
     select
-        {{ hash_identifier("'zoom|attended|' || webinar_id || '|' || attendee_key") }}
-            as touch_id,
+        {{ hash_identifier(
+            "'zoom|attended|' || webinar_id || '|' || attendee_key"
+        ) }} as touch_id,
         'zoom' as source_system,
         '{{ var("identity__event_type_webinar_attended") }}' as event_type,
         first_joined_at as occurred_at,

@@ -14,7 +14,9 @@ touches as (
 
 users as (
 
-    select user_id, min(created_at) as signed_up_at
+    select
+        user_id,
+        min(created_at) as signed_up_at
     from {{ ref('stg_app__users') }}
     where row_rejection_reason is null
     group by 1

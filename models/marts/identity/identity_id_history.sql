@@ -48,8 +48,8 @@ retired as (
         survivors.anchor_identifier_id as survivor_anchor_identifier_id,
         case
             when registry.device_id is null and clustered.device_id is not null
-                then 'reanchored: the person gained an email or phone, which now names it'
-            else 'merged: new evidence joined it to an older person, whose ids survive'
+                then 'reanchored: the person gained an email or phone, which now names it' -- noqa: LT05
+            else 'merged: new evidence joined it to an older person, whose ids survive' -- noqa: LT05
         end as reason,
         registry.registered_at as retired_registered_at,
         survivors.person_registered_at as survivor_registered_at
@@ -80,8 +80,9 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("'retired|' || retired_person_id || '|' || survivor_person_id") }}
-            as id_history_id,
+        {{ hash_identifier(
+            "'retired|' || retired_person_id || '|' || survivor_person_id"
+        ) }} as id_history_id,
         retired_person_id,
         retired_device_id,
         survivor_person_id,
@@ -94,8 +95,10 @@ final as (
         '{{ invocation_id }}' as retired_by_invocation_id,
 
         ---------- timestamps
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
-            as retired_at,
+        cast(
+            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'
+            as {{ dbt.type_timestamp() }}
+        ) as retired_at,
         retired_registered_at,
         survivor_registered_at
 

@@ -11,7 +11,10 @@ touches as (
 
 persons as (
 
-    select person_id, signed_up_at from {{ ref('dim_persons') }}
+    select
+        person_id,
+        signed_up_at
+    from {{ ref('dim_persons') }}
 
 ),
 
@@ -32,12 +35,16 @@ final as (
         ---------- numerics
         case
             when persons.signed_up_at >= touches.occurred_at
-                then {{ dbt.datediff('touches.occurred_at', 'persons.signed_up_at', 'day') }}
+                then {{ dbt.datediff(
+                    'touches.occurred_at', 'persons.signed_up_at', 'day'
+                ) }}
         end as days_to_signup,
 
         ---------- booleans
         touches.user_id is not null as is_person_converted,
-        coalesce(persons.signed_up_at >= touches.occurred_at, false) as is_converted_after_touch,
+        coalesce(
+            persons.signed_up_at >= touches.occurred_at, false
+        ) as is_converted_after_touch,
 
         ---------- timestamps
         touches.occurred_at,

@@ -59,8 +59,10 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
-            as user_row_id,
+        {{ hash_identifier(
+            "judged.source_file || ':' || cast(judged.source_row_number as "
+            ~ dbt.type_string() ~ ")"
+        ) }} as user_row_id,
         trim(judged.user_id) as user_id,
 
         ---------- identifiers (pii: never leaves staging)

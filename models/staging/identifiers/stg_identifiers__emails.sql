@@ -86,8 +86,9 @@ judged as (
         cleaned.email_cleaned,
         case
             when cleaned.email_cleaned is null
-                then 'email: nothing left after removing mailto: and the display name'
-            when blocked.identifier_value is not null and allowed.identifier_value is null
+                then 'email: nothing left after removing mailto: and the display name' -- noqa: LT05
+            when blocked.identifier_value is not null
+                and allowed.identifier_value is null
                 then 'email: placeholder value (' || blocked.reason || ')'
             else {{ email_rejection_reason('cleaned.email_cleaned') }}
         end as email_rejection_reason,
@@ -109,16 +110,23 @@ final as (
     select
         ---------- identifiers (pii)
         email_raw,
-        case when email_rejection_reason is null then email_cleaned end as email_normalized,
-        {{ hash_identifier('case when email_rejection_reason is null then email_cleaned end') }}
-            as email_sha256,
+        case
+            when email_rejection_reason is null then email_cleaned
+        end as email_normalized,
+        {{ hash_identifier(
+            'case when email_rejection_reason is null then email_cleaned end'
+        ) }} as email_sha256,
 
         ---------- strings
-        case when email_rejection_reason is null then {{ hash_version() }} end as hash_version,
+        case
+            when email_rejection_reason is null then {{ hash_version() }}
+        end as hash_version,
         email_rejection_reason,
 
         ---------- booleans
-        coalesce(is_role_local_part and email_rejection_reason is null, false) as is_role_address
+        coalesce(
+            is_role_local_part and email_rejection_reason is null, false
+        ) as is_role_address
 
     from judged
 

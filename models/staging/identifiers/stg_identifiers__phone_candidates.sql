@@ -67,7 +67,9 @@ final as (
 
     select distinct
         phone_raw,
-        coalesce(region_hint, '{{ var("identity__default_phone_region") }}') as region_hint
+        coalesce(
+            region_hint, '{{ var("identity__default_phone_region") }}'
+        ) as region_hint
 
     from unioned
     where nullif(trim(phone_raw), '') is not null

@@ -55,7 +55,9 @@ final as (
         {{ hash_identifier('phone_e164') }} as phone_sha256,
 
         ---------- strings
-        case when phone_e164 is not null then {{ hash_version() }} end as hash_version,
+        case
+            when phone_e164 is not null then {{ hash_version() }}
+        end as hash_version,
         phone_rejection_reason
 
     from judged

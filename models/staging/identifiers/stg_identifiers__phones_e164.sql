@@ -8,8 +8,12 @@
    parser_fingerprint) is reused. Only the candidates of this run are kept,
    so the table still mirrors the sources. --full-refresh parses everything. #}
 {%- set parse_sql = parse_phone_numbers('uncached') -%}
-{%- set metadata_seed = graph.nodes.get('seed.' ~ project_name ~ '.phone_region_metadata', {}) if execute else {} -%}
-{%- set parser_fingerprint = local_md5(parse_sql ~ (metadata_seed.get('checksum', {}).get('checksum', ''))) -%}
+{%- set metadata_seed = graph.nodes.get(
+    'seed.' ~ project_name ~ '.phone_region_metadata', {}
+) if execute else {} -%}
+{%- set parser_fingerprint = local_md5(
+    parse_sql ~ (metadata_seed.get('checksum', {}).get('checksum', ''))
+) -%}
 {%- set previous = phone_parse_cache(this) -%}
 with
 

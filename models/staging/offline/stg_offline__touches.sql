@@ -38,7 +38,8 @@ judged as (
             when nullif(trim(touch_id), '') is null then 'touch_id missing'
             when nullif(trim(source), '') is null then 'source missing'
             when nullif(trim(event_type), '') is null then 'event_type missing'
-            when occurred_at_utc is null then 'occurred_at is not an ISO-8601 timestamp'
+            when occurred_at_utc is null
+                then 'occurred_at is not an ISO-8601 timestamp'
             when not {{ is_json_object('properties_text') }}
                 then 'properties is not a JSON object'
         end as row_rejection_reason
@@ -51,8 +52,10 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
-            as offline_touch_row_id,
+        {{ hash_identifier(
+            "judged.source_file || ':' || cast(judged.source_row_number as "
+            ~ dbt.type_string() ~ ")"
+        ) }} as offline_touch_row_id,
         trim(judged.touch_id) as touch_id,
 
         ---------- identifiers (pii: never leaves staging)
@@ -62,7 +65,8 @@ final as (
         phones.phone_e164,
         phones.phone_sha256,
         nullif(lower(trim(judged.full_name)), '') as name_normalized,
-        {{ hash_identifier("nullif(lower(trim(judged.full_name)), '')") }} as name_sha256,
+        {{ hash_identifier("nullif(lower(trim(judged.full_name)), '')") }}
+            as name_sha256,
 
         ---------- strings
         trim(judged.source) as touch_source,
@@ -76,7 +80,7 @@ final as (
             judged.row_rejection_reason,
             case
                 when emails.email_sha256 is null and phones.phone_sha256 is null
-                    then 'no usable identifier: email and phone missing or rejected'
+                    then 'no usable identifier: email and phone missing or rejected' -- noqa: LT05
             end
         ) as row_rejection_reason,
 

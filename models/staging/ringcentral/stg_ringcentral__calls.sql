@@ -39,7 +39,8 @@ judged as (
         case
             when load_error is not null then load_error
             when nullif(trim(call_id), '') is null then 'call id missing'
-            when started_at is null then 'startTime is not an ISO-8601 timestamp'
+            when started_at is null
+                then 'startTime is not an ISO-8601 timestamp'
             when direction_normalized not in ('inbound', 'outbound')
                 then 'direction is neither Inbound nor Outbound'
         end as row_rejection_reason
@@ -52,8 +53,10 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
-            as call_log_row_id,
+        {{ hash_identifier(
+            "judged.source_file || ':' || cast(judged.source_row_number as "
+            ~ dbt.type_string() ~ ")"
+        ) }} as call_log_row_id,
         trim(judged.call_id) as call_id,
         trim(judged.session_id) as session_id,
 
@@ -61,7 +64,9 @@ final as (
         phones.phone_e164,
         phones.phone_sha256,
         nullif(lower(trim(judged.counterpart_name)), '') as name_normalized,
-        {{ hash_identifier("nullif(lower(trim(judged.counterpart_name)), '')") }} as name_sha256,
+        {{ hash_identifier(
+            "nullif(lower(trim(judged.counterpart_name)), '')"
+        ) }} as name_sha256,
 
         ---------- strings
         judged.direction_normalized as direction,
@@ -73,7 +78,7 @@ final as (
             judged.row_rejection_reason,
             case
                 when phones.phone_sha256 is null
-                    then 'no usable identifier: caller phone missing or rejected'
+                    then 'no usable identifier: caller phone missing or rejected' -- noqa: LT05
             end
         ) as row_rejection_reason,
 

@@ -1,6 +1,11 @@
-{% set zoom_formats = ['%b %d, %Y %H:%M:%S', '%m/%d/%Y %I:%M:%S %p', '%Y-%m-%d %H:%M:%S'] %}
+{% set zoom_formats = [
+    '%b %d, %Y %H:%M:%S',
+    '%m/%d/%Y %I:%M:%S %p',
+    '%Y-%m-%d %H:%M:%S',
+] %}
 {% set zoom_timezone = var('identity__zoom_timezone') %}
-{% set zoom_format_hint = "expected a Zoom report time such as 'Mar 10, 2026 17:00:12' or '03/10/2026 05:00:12 PM'" %}
+{% set zoom_format_hint = "expected a Zoom report time such as"
+    ~ " 'Mar 10, 2026 17:00:12' or '03/10/2026 05:00:12 PM'" %}
 {# (raw column, parsed column, column as the report names it): a value that is
    there (not empty, not Zoom's `--`) but does not parse rejects the row. #}
 {% set zoom_times = [
@@ -41,18 +46,32 @@ typed as (
     select
         report_rows.*,
         coalesce(
-            country_regions.region_code, '{{ var("identity__default_phone_region") }}'
+            country_regions.region_code,
+            '{{ var("identity__default_phone_region") }}'
         ) as region_hint,
-        {{ parse_local_timestamp('nullif(report_rows.registration_time, \'--\')', zoom_formats, zoom_timezone) }}
-            as registered_at,
-        {{ parse_local_timestamp('nullif(report_rows.join_time, \'--\')', zoom_formats, zoom_timezone) }}
-            as joined_at,
-        {{ parse_local_timestamp('nullif(report_rows.leave_time, \'--\')', zoom_formats, zoom_timezone) }}
-            as left_at,
-        {{ parse_local_timestamp('report_rows.webinar_started_at', zoom_formats, zoom_timezone) }}
-            as webinar_started_at_utc,
-        {{ dbt.safe_cast("nullif(report_rows.minutes_in_session, '--')", dbt.type_int()) }}
-            as minutes_in_session_int,
+        {{ parse_local_timestamp(
+            'nullif(report_rows.registration_time, \'--\')',
+            zoom_formats,
+            zoom_timezone
+        ) }} as registered_at,
+        {{ parse_local_timestamp(
+            'nullif(report_rows.join_time, \'--\')',
+            zoom_formats,
+            zoom_timezone
+        ) }} as joined_at,
+        {{ parse_local_timestamp(
+            'nullif(report_rows.leave_time, \'--\')',
+            zoom_formats,
+            zoom_timezone
+        ) }} as left_at,
+        {{ parse_local_timestamp(
+            'report_rows.webinar_started_at',
+            zoom_formats,
+            zoom_timezone
+        ) }} as webinar_started_at_utc,
+        {{ dbt.safe_cast(
+            "nullif(report_rows.minutes_in_session, '--')", dbt.type_int()
+        ) }} as minutes_in_session_int,
         lower(trim(report_rows.attended)) = 'yes' as has_attended
 
     from report_rows
@@ -70,19 +89,22 @@ judged as (
             when load_error is not null then load_error
             when nullif(trim(webinar_id), '') is null then 'webinar id missing'
             {%- for raw, parsed, label in zoom_times %}
-            when nullif(nullif(trim({{ raw }}), ''), '--') is not null and {{ parsed }} is null
-                then '{{ label }} is not a timestamp: {{ zoom_format_hint | replace("'", "''") }}'
+            when nullif(nullif(trim({{ raw }}), ''), '--') is not null
+                and {{ parsed }} is null
+                then '{{ label }} is not a timestamp: {{ zoom_format_hint | replace("'", "''") }}' -- noqa: LT05
             {%- endfor %}
             when has_attended and joined_at is null
                 then 'Join Time missing for a row marked Attended'
             when has_attended and left_at is null
                 then 'Leave Time missing for a row marked Attended'
             when has_attended
-                and nullif(nullif(trim(minutes_in_session), ''), '--') is not null
+                and nullif(
+                    nullif(trim(minutes_in_session), ''), '--'
+                ) is not null
                 and minutes_in_session_int is null
                 then 'Time in Session (minutes) is not a whole number'
             when not has_attended and registered_at is null
-                then 'Registration Time missing for a registrant who did not attend'
+                then 'Registration Time missing for a registrant who did not attend' -- noqa: LT05
         end as row_rejection_reason
 
     from typed
@@ -93,8 +115,10 @@ final as (
 
     select
         ---------- ids
-        {{ hash_identifier("judged.source_file || ':' || cast(judged.source_row_number as " ~ dbt.type_string() ~ ")") }}
-            as webinar_attendee_row_id,
+        {{ hash_identifier(
+            "judged.source_file || ':' || cast(judged.source_row_number as "
+            ~ dbt.type_string() ~ ")"
+        ) }} as webinar_attendee_row_id,
         replace(trim(judged.webinar_id), ' ', '') as webinar_id,
 
         ---------- identifiers (pii: never leaves staging)
@@ -104,7 +128,8 @@ final as (
         phones.phone_e164,
         phones.phone_sha256,
         nullif(lower(trim(judged.user_name)), '') as name_normalized,
-        {{ hash_identifier("nullif(lower(trim(judged.user_name)), '')") }} as name_sha256,
+        {{ hash_identifier("nullif(lower(trim(judged.user_name)), '')") }}
+            as name_sha256,
 
         ---------- strings
         judged.section as participant_role,
@@ -120,8 +145,9 @@ final as (
             judged.row_rejection_reason,
             case
                 when judged.section = 'attendee'
-                    and emails.email_sha256 is null and phones.phone_sha256 is null
-                    then 'no usable identifier: email and phone missing or rejected'
+                    and emails.email_sha256 is null
+                    and phones.phone_sha256 is null
+                    then 'no usable identifier: email and phone missing or rejected' -- noqa: LT05
             end
         ) as row_rejection_reason,
 
