@@ -25,13 +25,12 @@ run: setup
 
 ## The style of STYLE.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then SQL with
 ## SQLFluff (.sqlfluff: STYLE C3) over models/ and tests/ (macros/ holds macro definitions, which the dbt
-## templater skips). The templater compiles the project, and stg_identifiers__phones_e164 reads the
-## phone_region_metadata seed at compile time, so that seed is loaded first into a scratch database.
+## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
+## project against a scratch database.
 LINT_DUCKDB_PATH ?= target/lint.duckdb
 lint: setup
 	$(BIN)/yamllint .
 	mkdir -p target
-	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(DBT) seed --quiet --select phone_region_metadata --target-path target/lint
 	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
 
 ## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest.
