@@ -120,6 +120,11 @@ BAD_EVENTS = {
         ("Inbound Call", None, sha256("pii"), 1775000000000, '{"note":"write to dana.white@example.org"}'),
         "event_properties holds an email address or a phone number",
     ),
+    "bad-escaped-0001": (
+        # the text holds no '@': the checks must still see the escaped one
+        ("Inbound Call", None, sha256("escaped"), 1775000000000, '{"note":"dana\\u0040example.org"}'),
+        "event_properties holds an email address or a phone number",
+    ),
     "bad-phone-0001": (
         ("Inbound Call", None, sha256("phone"), 1775000000000, '{"caller":"+1 415 867 2301"}'),
         "event_properties holds an email address or a phone number",
