@@ -175,6 +175,19 @@ def fit_to_header(header, fields):
     return fields, None
 
 
+def split_header(header, columns):
+    """(index, extras) of a header: `index` maps each output column of `columns`
+    (header name -> output column) to its position; `extras` lists (name,
+    position) of the other named columns, which rows carry as JSON."""
+    index, extras = {}, []
+    for position, name in enumerate(header):
+        if name in columns:
+            index[columns[name]] = position
+        elif name:
+            extras.append((name, position))
+    return index, extras
+
+
 def oversized_column(names, fields):
     """(name, length) of the first column whose value is too long to be real, if any."""
     for name, value in zip(names, fields):

@@ -10,13 +10,11 @@ from identity_stitching.loading.files import (
     csv_rows,
     fit_to_header,
     malformed_csv_problem,
-    open_export_file,
-    read_export_text,
-    source_file_name,
+    split_header,
     strip_trailing_empty,
 )
 from identity_stitching.loading.layouts import LAYOUTS
-from identity_stitching.loading.table import batch_reader, to_json
+from identity_stitching.loading.table import files_reader, to_json
 
 
 def read_flat_exports(raw_path, layout_name):
@@ -50,21 +48,14 @@ def flat_exports_update(raw_path, layout_name, loaded=frozenset()):
     """
     layout = LAYOUTS[layout_name]
     changes = folder_changes(raw_path, layout.folder, loaded)
-    return FolderUpdate(reader=_files_reader(raw_path, layout, changes.to_load), changes=changes)
-
-
-def _files_reader(raw_path, layout, paths):
-    """The rows of the files at `paths`, once every one of their headers has been checked."""
-    for path in paths:
-        _check_header(read_export_text(path, raw_path), layout, source_file_name(path, raw_path))
-
-    def batches(builder):
-        for path in paths:
-            yield from _read_file(open_export_file(path, raw_path), layout, builder)
-            if builder.pending >= builder.batch_rows:
-                yield builder.flush()
-
-    return batch_reader(layout.columns.values(), batches)
+    reader = files_reader(
+        raw_path,
+        changes.to_load,
+        layout.columns.values(),
+        check=lambda text, source_file: _check_header(text, layout, source_file),
+        read=lambda export_file, builder: _read_file(export_file, layout, builder),
+    )
+    return FolderUpdate(reader=reader, changes=changes)
 
 
 def _header(fields):
@@ -111,12 +102,7 @@ def _read_file(export_file, layout, builder):
                         export_file.relative_path, missing, layout.headers, header
                     )
                 width = len(header)
-                index, extra_positions = {}, []
-                for position, name in enumerate(header):
-                    if name in layout.columns:
-                        index[layout.columns[name]] = position
-                    elif name:
-                        extra_positions.append((name, position))
+                index, extra_positions = split_header(header, layout.columns)
                 segment = builder.segment(export_file, index, width=width)
                 rows, numbers, extras = segment.rows, segment.numbers, segment.extras
                 continue

@@ -10,6 +10,8 @@ from json.encoder import encode_basestring
 
 import pyarrow as pa
 
+from identity_stitching.loading.files import open_export_file, read_export_text, source_file_name
+
 PROVENANCE = [
     ("source_file", pa.string()),
     ("source_row_number", pa.int64()),
@@ -157,3 +159,22 @@ def batch_reader(data_columns, batches):
         yield from builder.flush()
 
     return pa.RecordBatchReader.from_batches(builder.schema, generate())
+
+
+def files_reader(raw_path, paths, data_columns, check, read):
+    """A RecordBatchReader over the rows of the files at `paths`, once every one has been checked.
+
+    `check(text, source_file)` raises (SchemaDriftError) before a single row is
+    handed over; `read(export_file, builder)` adds one file's rows to `builder`,
+    yielding batches as they fill.
+    """
+    for path in paths:
+        check(read_export_text(path), source_file_name(path, raw_path))
+
+    def batches(builder):
+        for path in paths:
+            yield from read(open_export_file(path, raw_path), builder)
+            if builder.pending >= builder.batch_rows:
+                yield builder.flush()
+
+    return batch_reader(data_columns, batches)

@@ -16,12 +16,10 @@ from identity_stitching.loading.files import (
     MAX_VALUE_LENGTH,
     fit_to_header,
     malformed_csv_problem,
-    open_export_file,
-    read_export_text,
-    source_file_name,
+    split_header,
     strip_trailing_empty,
 )
-from identity_stitching.loading.table import batch_reader, to_json
+from identity_stitching.loading.table import files_reader, to_json
 
 FOLDER = "zoom/attendee_reports"
 
@@ -98,21 +96,8 @@ def zoom_attendee_reports_update(raw_path, loaded=frozenset()):
     raises here, before the table is changed.
     """
     changes = folder_changes(raw_path, FOLDER, loaded)
-    return FolderUpdate(reader=_reports_reader(raw_path, changes.to_load), changes=changes)
-
-
-def _reports_reader(raw_path, paths):
-    """The rows of the reports at `paths`, once every one of them has been checked."""
-    for path in paths:
-        _check_report(read_export_text(path), source_file_name(path, raw_path))
-
-    def batches(builder):
-        for path in paths:
-            yield from _read_report(open_export_file(path, raw_path), builder)
-            if builder.pending >= builder.batch_rows:
-                yield builder.flush()
-
-    return batch_reader(DATA_COLUMNS, batches)
+    reader = files_reader(raw_path, changes.to_load, DATA_COLUMNS, check=_check_report, read=_read_report)
+    return FolderUpdate(reader=reader, changes=changes)
 
 
 def _parse(text):
@@ -220,12 +205,7 @@ def _read_report(export_file, builder):
             if section == "attendee":
                 _check_attendee_header(export_file.relative_path, header)
             width = len(header)
-            index, questions = {}, []
-            for position, name in enumerate(header):
-                if name in PERSON_COLUMNS:
-                    index[PERSON_COLUMNS[name]] = position
-                elif name:
-                    questions.append((name, position))
+            index, questions = split_header(header, PERSON_COLUMNS)
             segment = builder.segment(export_file, index, {**webinar, "section": section}, width)
             rows, row_numbers, extras = segment.rows, segment.numbers, segment.extras
             continue
