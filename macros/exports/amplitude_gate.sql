@@ -10,23 +10,31 @@
    so far, or none before their first run. Evaluated once per run by
    int_amplitude__gated, which both exports and the review read. #}
 {% macro amplitude_gate(events_relation, identifies_relation) -%}
+{#- The candidates not yet exported in their own relation, as a subquery
+    each reader inlines: DuckDB then reads only the columns a reader uses.
+    A CTE read twice is materialized whole, every candidate's properties
+    held in memory at once (it spilled at 10M rows). -#}
+{%- set pending -%}
+    (
+        select candidates.*
+        from (
+            select 'events' as export_kind, insert_id, event_type, user_id, device_id, time,
+                event_properties, user_properties, person_id
+            from {{ ref('int_amplitude__event_candidates') }}
+            union all
+            select 'identifies' as export_kind, insert_id, event_type, user_id, device_id, time,
+                event_properties, user_properties, person_id
+            from {{ ref('int_amplitude__identify_candidates') }}
+        ) as candidates
+        where not exists (
+            select 1
+            from exported
+            where exported.export_kind = candidates.export_kind
+                and exported.insert_id = candidates.insert_id
+        )
+    )
+{%- endset -%}
 with
-
-event_candidates as (
-
-    select 'events' as export_kind, insert_id, event_type, user_id, device_id, time,
-        event_properties, user_properties, person_id
-    from {{ ref('int_amplitude__event_candidates') }}
-
-),
-
-identify_candidates as (
-
-    select 'identifies' as export_kind, insert_id, event_type, user_id, device_id, time,
-        event_properties, user_properties, person_id
-    from {{ ref('int_amplitude__identify_candidates') }}
-
-),
 
 exported as (
 
@@ -43,24 +51,28 @@ exported as (
 
 ),
 
-candidates as (
+reused_insert_ids as (
 
-    select * from event_candidates
-    union all
-    select * from identify_candidates
+    select insert_id
+    from {{ pending }} as pending
+    group by insert_id
+    having count(*) > 1
 
 ),
 
-pending as (
+{#- links only rows that pass the per-row rules can make (the rule is
+    evaluated again on these few rows rather than keeping every row's
+    verdict) -#}
+valid_links as (
 
-    select candidates.*
-    from candidates
-    where not exists (
-        select 1
-        from exported
-        where exported.export_kind = candidates.export_kind
-            and exported.insert_id = candidates.insert_id
-    )
+    select distinct
+        pending.device_id,
+        pending.user_id
+
+    from {{ pending }} as pending
+    where pending.device_id is not null
+        and pending.user_id is not null
+        and {{ amplitude_row_problem('pending') }} is null
 
 ),
 
@@ -69,19 +81,11 @@ row_checked as (
     select
         pending.*,
         {{ amplitude_row_problem('pending') }} as row_problem,
-        count(*) over (partition by pending.insert_id) as insert_id_count
+        reused_insert_ids.insert_id is not null as is_insert_id_reused
 
-    from pending
-
-),
-
-valid_links as (
-
-    select device_id, user_id
-    from row_checked
-    where row_problem is null
-        and device_id is not null
-        and user_id is not null
+    from {{ pending }} as pending
+    left join reused_insert_ids
+        on pending.insert_id = reused_insert_ids.insert_id
 
 ),
 
@@ -100,7 +104,7 @@ final as (
         coalesce(
             row_checked.row_problem,
             case
-                when row_checked.insert_id_count > 1 then 'insert_id used by two rows of this run'
+                when row_checked.is_insert_id_reused then 'insert_id used by two rows of this run'
                 when exists (
                     select 1 from exported where exported.insert_id = row_checked.insert_id
                 ) then 'insert_id already exported in the other relation'

@@ -1,6 +1,8 @@
 {# One row per touch that can become an Amplitude event: it has a person with
    a device_id. The insert_id is the touch's content hash, so a re-uploaded
-   export or a --full-refresh gives the same id. #}
+   export or a --full-refresh gives the same id. A view: the gate reads it
+   once per run, and a table cost a write of every touch for that one read. #}
+{{ config(materialized='view') }}
 with
 
 touches as (

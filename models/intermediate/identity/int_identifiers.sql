@@ -22,6 +22,49 @@ allowlist as (
 
 ),
 
+{# Each count is taken on its own, on distinct pairs: four count(distinct)
+   in one grouping kept a distinct set per identifier and spilled at 10M
+   rows. #}
+per_identifier_facts as (
+
+    {# (record_id, identifier_id) is unique in the evidence (tested before
+       this model builds), so count(*) counts records. #}
+    select
+        identifier_id,
+        min(identifier_type) as identifier_type,
+        min(identifier_sha256) as identifier_sha256,
+        min(user_id) as user_id,
+        min(observed_at) as first_seen_at,
+        count(*) as record_count,
+        bool_or(is_role_address) as is_role_address
+
+    from evidence
+    group by 1
+
+),
+
+identifier_names as (
+
+    select distinct
+        identifier_id,
+        name_sha256
+
+    from evidence
+    where name_sha256 is not null
+
+),
+
+per_identifier_names as (
+
+    select
+        identifier_id,
+        count(*) as distinct_name_count
+
+    from identifier_names
+    group by 1
+
+),
+
 record_users as (
 
     select distinct
@@ -30,6 +73,30 @@ record_users as (
 
     from evidence
     where identifier_type = 'user_id'
+
+),
+
+identifier_users as (
+
+    select distinct
+        evidence.identifier_id,
+        record_users.user_id
+
+    from evidence
+    inner join record_users
+        on evidence.record_id = record_users.record_id
+
+),
+
+per_identifier_users as (
+
+    select
+        identifier_id,
+        count(*) as distinct_user_count,
+        min(user_id) as record_user_id
+
+    from identifier_users
+    group by 1
 
 ),
 
@@ -44,28 +111,57 @@ record_emails as (
 
 ),
 
+phone_emails as (
+
+    select distinct
+        evidence.identifier_id,
+        record_emails.email_sha256
+
+    from evidence
+    inner join record_emails
+        on evidence.record_id = record_emails.record_id
+    where evidence.identifier_type = 'phone'
+
+),
+
+per_phone_emails as (
+
+    select
+        identifier_id,
+        count(*) as distinct_email_count
+
+    from phone_emails
+    group by 1
+
+),
+
 per_identifier as (
 
     select
-        evidence.identifier_id,
-        min(evidence.identifier_type) as identifier_type,
-        min(evidence.identifier_sha256) as identifier_sha256,
-        min(evidence.user_id) as user_id,
-        min(evidence.observed_at) as first_seen_at,
-        count(distinct evidence.record_id) as record_count,
-        count(distinct evidence.name_sha256) as distinct_name_count,
-        count(distinct record_users.user_id) as distinct_user_count,
-        min(record_users.user_id) as record_user_id,
-        count(distinct record_emails.email_sha256) as distinct_email_count,
-        bool_or(evidence.is_role_address) as is_role_address
+        per_identifier_facts.identifier_id,
+        per_identifier_facts.identifier_type,
+        per_identifier_facts.identifier_sha256,
+        per_identifier_facts.user_id,
+        per_identifier_facts.first_seen_at,
+        per_identifier_facts.record_count,
+        coalesce(per_identifier_names.distinct_name_count, 0)
+            as distinct_name_count,
+        coalesce(per_identifier_users.distinct_user_count, 0)
+            as distinct_user_count,
+        per_identifier_users.record_user_id,
+        coalesce(per_phone_emails.distinct_email_count, 0)
+            as distinct_email_count,
+        per_identifier_facts.is_role_address
 
-    from evidence
-    left join record_users
-        on evidence.record_id = record_users.record_id
-    left join record_emails
-        on evidence.record_id = record_emails.record_id
-        and evidence.identifier_type = 'phone'
-    group by 1
+    from per_identifier_facts
+    left join per_identifier_names
+        on per_identifier_facts.identifier_id
+        = per_identifier_names.identifier_id
+    left join per_identifier_users
+        on per_identifier_facts.identifier_id
+        = per_identifier_users.identifier_id
+    left join per_phone_emails
+        on per_identifier_facts.identifier_id = per_phone_emails.identifier_id
 
 ),
 
