@@ -13,19 +13,19 @@
    that of one run's rows, not of the whole history. #}
 {% test amplitude_export_is_merge_safe(model, export_kind, other_export) %}
 
+{#- Each reader reads the relation on its own: a CTE read three times is
+    materialized whole, every row's properties held in memory at once. -#}
+{%- set is_newest_load -%}
+    update_time_column = (select max(update_time_column) from {{ model }})
+{%- endset %}
+
 with
-
-exported as (
-
-    select '{{ export_kind }}' as export_kind, * from {{ model }}
-
-),
 
 newest_load as (
 
-    select *
-    from exported
-    where update_time_column = (select max(update_time_column) from exported)
+    select '{{ export_kind }}' as export_kind, *
+    from {{ model }}
+    where {{ is_newest_load }}
 
 ),
 
@@ -37,7 +37,7 @@ other_exported as (
 
 links as (
 
-    select device_id, user_id from exported where device_id is not null and user_id is not null
+    select device_id, user_id from {{ model }} where device_id is not null and user_id is not null
     union all
     select device_id, user_id from other_exported where device_id is not null and user_id is not null
 
@@ -47,7 +47,7 @@ conflicted_devices as (
 
     select device_id
     from links
-    where device_id in (select device_id from newest_load)
+    where device_id in (select device_id from {{ model }} where {{ is_newest_load }})
     group by 1
     having count(distinct user_id) > 1
 
@@ -55,7 +55,7 @@ conflicted_devices as (
 
 insert_ids as (
 
-    select insert_id from exported
+    select insert_id from {{ model }}
     union all
     select insert_id from other_exported
 
@@ -65,7 +65,7 @@ repeated_insert_ids as (
 
     select insert_id
     from insert_ids
-    where insert_id in (select insert_id from newest_load)
+    where insert_id in (select insert_id from {{ model }} where {{ is_newest_load }})
     group by 1
     having count(*) > 1
 
