@@ -1,19 +1,49 @@
 {# Every off-platform touch with at least one usable identifier, from every
-   source, deduplicated on content so a re-uploaded export adds nothing. #}
+   source, deduplicated on content so a re-uploaded export adds nothing.
+   Incremental on DuckDB: a run recomputes only the touches that rows of
+   newly loaded files reach (a webinar touch then carries their _loaded_at,
+   a call or offline touch is chosen again among all its rows). #}
+{{ config(**incremental_chain_config(
+    [
+        'stg_zoom__webinar_attendees',
+        'stg_ringcentral__calls',
+        'stg_offline__touches',
+    ],
+    unique_key='touch_id'
+)) }}
+{#- a root incremental_scope() counts, read by its macros -#}
+-- depends_on: {{ ref('stg_zoom__webinar_attendees') }}
+{% set scope = incremental_scope() %}
 with
 
 webinar_touches as (
 
-    select * from {{ ref('int_zoom__webinar_touches') }}
+    select *
+    from {{ ref('int_zoom__webinar_touches') }}
+    where {{ loaded_since_scope(scope) }}
+
+),
+
+call_rows as (
+
+    select *
+    from {{ ref('stg_ringcentral__calls') }}
+    where row_rejection_reason is null
+        and phone_sha256 is not null
 
 ),
 
 calls as (
 
     select *
-    from {{ ref('stg_ringcentral__calls') }}
-    where row_rejection_reason is null
-        and phone_sha256 is not null
+    from call_rows
+    {%- if scope.mode == 'append' %}
+    where call_id in (
+        select call_id
+        from {{ ref('stg_ringcentral__calls') }}
+        where {{ loaded_since_scope(scope) }}
+    )
+    {%- endif %}
     qualify
         row_number() over (
             partition by call_id order by source_file, source_row_number
@@ -21,12 +51,28 @@ calls as (
 
 ),
 
-offline_touches as (
+offline_rows as (
 
     select *
     from {{ ref('stg_offline__touches') }}
     where row_rejection_reason is null
         and coalesce(email_sha256, phone_sha256) is not null
+
+),
+
+offline_touches as (
+
+    select *
+    from offline_rows
+    {%- if scope.mode == 'append' %}
+    where exists (
+        select 1
+        from {{ ref('stg_offline__touches') }} as new_rows
+        where {{ loaded_since_scope(scope, 'new_rows._loaded_at') }}
+            and new_rows.touch_source = offline_rows.touch_source
+            and new_rows.touch_id = offline_rows.touch_id
+    )
+    {%- endif %}
     qualify
         row_number() over (
             partition by touch_source, touch_id

@@ -1,7 +1,13 @@
 {# Registrations and attendances, one row per webinar and attendee.
    The same row exported twice (a re-upload, overlapping reports) counts
    once; a person's rejoins become one attendance: first join, last leave,
-   total minutes. #}
+   total minutes. Incremental on DuckDB: a run recomputes only the pairs of
+   webinar and attendee that rows of newly loaded files reach (adding rows
+   never removes a touch, so the new rows replace the old by touch_id). #}
+{{ config(**incremental_chain_config(
+    ['stg_zoom__webinar_attendees'], unique_key='touch_id'
+)) }}
+{% set scope = incremental_scope() %}
 with
 
 attendee_rows as (
@@ -16,11 +22,32 @@ attendee_rows as (
         and coalesce(email_sha256, phone_sha256) is not null
 
 ),
+{%- if scope.mode == 'append' %}
+
+changed_pairs as (
+
+    select distinct
+        webinar_id,
+        coalesce(email_sha256, phone_sha256) as attendee_key
+
+    from {{ ref('stg_zoom__webinar_attendees') }}
+    where {{ loaded_since_scope(scope) }}
+
+),
+{%- endif %}
 
 distinct_rows as (
 
     select *
     from attendee_rows
+    {%- if scope.mode == 'append' %}
+    where exists (
+        select 1
+        from changed_pairs
+        where changed_pairs.webinar_id = attendee_rows.webinar_id
+            and changed_pairs.attendee_key = attendee_rows.attendee_key
+    )
+    {%- endif %}
     qualify
         row_number() over (
             partition by

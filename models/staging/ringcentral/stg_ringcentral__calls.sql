@@ -1,8 +1,14 @@
+{# Incremental on DuckDB: a run stages only the rows of files loaded since
+   the last build (incremental_scope). #}
+{{ config(**incremental_chain_config(['base_ringcentral__call_log_rows'])) }}
+{% set scope = incremental_scope() %}
 with
 
 call_rows as (
 
-    select * from {{ engine_ref('base_ringcentral__call_log_rows') }}
+    select *
+    from {{ engine_ref('base_ringcentral__call_log_rows') }}
+    where {{ loaded_since_scope(scope) }}
 
 ),
 

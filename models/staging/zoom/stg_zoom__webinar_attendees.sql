@@ -1,3 +1,7 @@
+{# Incremental on DuckDB: a run stages only the rows of files loaded since
+   the last build (incremental_scope). #}
+{{ config(**incremental_chain_config(['base_zoom__attendee_report_rows'])) }}
+{% set scope = incremental_scope() %}
 {% set zoom_formats = [
     '%b %d, %Y %H:%M:%S',
     '%m/%d/%Y %I:%M:%S %p',
@@ -19,7 +23,9 @@ with
 
 report_rows as (
 
-    select * from {{ engine_ref('base_zoom__attendee_report_rows') }}
+    select *
+    from {{ engine_ref('base_zoom__attendee_report_rows') }}
+    where {{ loaded_since_scope(scope) }}
 
 ),
 

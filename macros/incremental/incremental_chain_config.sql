@@ -1,0 +1,19 @@
+{#- The config of a model of the incremental touch chain: incremental on
+    DuckDB, deciding what to compute with incremental_scope() from the state
+    of its last build (kept in the table's comment), a table elsewhere.
+    `roots`: the models whose _loaded_at rows it depends on. `unique_key`:
+    the rows an append replaces (none: it only adds rows). -#}
+{% macro incremental_chain_config(roots, unique_key=none) %}
+    {%- if target.type != 'duckdb' -%}
+        {{ return({'materialized': 'table'}) }}
+    {%- endif -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert' if unique_key else 'append',
+        'unique_key': unique_key,
+        'on_schema_change': 'sync_all_columns',
+        'meta': {'incremental_roots': roots},
+        'pre_hook': ['{{ incremental_scope_reset() }}'],
+        'post_hook': ['{{ incremental_scope_commit() }}'],
+    }) }}
+{% endmacro %}

@@ -1,0 +1,99 @@
+{#- What an incremental model of the touch chain has to compute in this run,
+    from the state its last successful build left in the table's comment
+    (written by incremental_scope_commit in the same transaction as its
+    rows). Returns {'mode': 'rebuild' | 'append', 'watermark': timestamp
+    literal or none}:
+    - 'rebuild': every row again (first build, --full-refresh, no state, a
+      change of project_logic_fingerprint(), or rows of its roots loaded at
+      or before the watermark that changed: a file removed, replaced or
+      re-saved, since the loaders give a re-loaded file a new _loaded_at);
+    - 'append': only what rows loaded after the watermark reach.
+    The roots are the models named in meta.incremental_roots, whose rows
+    carry _loaded_at. On engines other than DuckDB these models are tables:
+    always 'rebuild'. -#}
+{% macro incremental_scope() %}
+    {%- set rebuild = {'mode': 'rebuild', 'watermark': none} -%}
+    {%- if not execute or target.type != 'duckdb' or not is_incremental() -%}
+        {{ return(rebuild) }}
+    {%- endif -%}
+    {%- set state = incremental_scope_state(this) -%}
+    {%- if state is none or state.get('fingerprint') != project_logic_fingerprint() -%}
+        {{ return(rebuild) }}
+    {%- endif -%}
+    {%- set counted = run_query(
+        'select ' ~ incremental_scope_count_sql(state.get('watermark'))
+    ).columns[0].values()[0] -%}
+    {%- if counted | int != state.get('root_rows') -%}
+        {{ return(rebuild) }}
+    {%- endif -%}
+    {{ return({'mode': 'append', 'watermark': state.get('watermark')}) }}
+{% endmacro %}
+
+{#- The state in the comment of `relation`, or none. -#}
+{% macro incremental_scope_state(relation) %}
+    {%- set found = run_query(
+        "select comment from duckdb_tables() where database_name = '"
+        ~ relation.database ~ "' and schema_name = '" ~ relation.schema
+        ~ "' and table_name = '" ~ relation.identifier ~ "'"
+    ) -%}
+    {%- if found.rows | length == 0 or not found.columns[0].values()[0] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set state = fromjson(found.columns[0].values()[0], none) -%}
+    {{ return(state if state is mapping else none) }}
+{% endmacro %}
+
+{#- A SQL expression: the number of root rows loaded at or before
+    `watermark` (all of them when it is none). -#}
+{% macro incremental_scope_count_sql(watermark) %}
+    {%- set counts = [] -%}
+    {%- for name in config.get('meta', {}).get('incremental_roots', []) -%}
+        {%- do counts.append(
+            '(select count(*) from ' ~ engine_ref(name)
+            ~ (' where _loaded_at <= ' ~ dbt.string_literal(watermark) ~ '::timestamp' if watermark else '')
+            ~ ')'
+        ) -%}
+    {%- endfor -%}
+    {{ return('(' ~ (counts | join(' + ') or '0') ~ ')') }}
+{% endmacro %}
+
+{#- A SQL condition on `column` (a _loaded_at): true for every row in a
+    rebuild, for rows loaded after the watermark in an append. -#}
+{% macro loaded_since_scope(scope, column='_loaded_at') %}
+    {%- if scope.mode == 'append' and scope.watermark -%}
+        {{ column }} > {{ dbt.string_literal(scope.watermark) }}::timestamp
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
+
+{#- Pre-hook (inside the model's transaction): a rebuild of an existing
+    table starts from an empty one. -#}
+{% macro incremental_scope_reset() %}
+    {%- if execute and target.type == 'duckdb' and is_incremental()
+        and incremental_scope().mode == 'rebuild' -%}
+        delete from {{ this }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- Post-hook (inside the model's transaction): the state the next run
+    compares against. Every root row is in the table now, so the watermark
+    is the newest _loaded_at of the roots and root_rows counts them all. -#}
+{% macro incremental_scope_commit() %}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- set maxima = [] -%}
+        {%- for name in config.get('meta', {}).get('incremental_roots', []) -%}
+            {%- do maxima.append('(select max(_loaded_at) from ' ~ engine_ref(name) ~ ')') -%}
+        {%- endfor -%}
+        {%- set found = run_query(
+            'select cast(greatest(' ~ (maxima | join(', ')) ~ ') as varchar), '
+            ~ incremental_scope_count_sql(none)
+        ) -%}
+        {%- set state = {
+            'fingerprint': project_logic_fingerprint(),
+            'watermark': found.columns[0].values()[0],
+            'root_rows': found.columns[1].values()[0] | int,
+        } -%}
+        comment on table {{ this }} is {{ dbt.string_literal(tojson(state)) }}
+    {%- endif -%}
+{% endmacro %}

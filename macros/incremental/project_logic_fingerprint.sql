@@ -1,0 +1,35 @@
+{#- md5 of everything in this project that decides what a model computes:
+    every model's and seed's file checksum, every project macro's text, the
+    value of every var and env var the models and macros read, and the dbt
+    version. An incremental model built under another fingerprint is
+    rebuilt, so a changed rule never leaves older rows computed the old
+    way. Macros are reached through a macro's context (the graph lists
+    nodes, not macros). -#}
+{% macro project_logic_fingerprint() %}
+    {%- set parts = ['dbt ' ~ dbt_version] -%}
+    {%- set texts = [] -%}
+    {%- for node in graph.nodes.values() | sort(attribute='unique_id')
+        if node.package_name == project_name
+        and node.resource_type in ('model', 'seed') -%}
+        {%- do parts.append(node.unique_id ~ ' ' ~ node.checksum.checksum) -%}
+        {%- do texts.append(node.raw_code or '') -%}
+    {%- endfor -%}
+    {%- set macros = project_logic_fingerprint.context -%}
+    {%- for name in macros.keys() | sort -%}
+        {%- set candidate = macros[name] -%}
+        {%- if candidate.macro is defined
+            and candidate.macro.package_name == project_name -%}
+            {%- do parts.append(name ~ ' ' ~ local_md5(candidate.macro.macro_sql)) -%}
+            {%- do texts.append(candidate.macro.macro_sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set code = texts | join('\n') -%}
+    {%- for name in modules.re.findall("\\bvar\\(\\s*['\"]([A-Za-z0-9_]+)['\"]", code) | unique | sort -%}
+        {%- do parts.append('var ' ~ name ~ ' ' ~ tojson(var(name, none))) -%}
+    {%- endfor -%}
+    {%- for name in modules.re.findall("\\benv_var\\(\\s*['\"]([A-Za-z0-9_]+)['\"]", code) | unique | sort -%}
+        {#- hashed: an env var may be a secret (the hash key) -#}
+        {%- do parts.append('env ' ~ name ~ ' ' ~ local_md5(env_var(name, ''))) -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | join('\n'))) }}
+{% endmacro %}

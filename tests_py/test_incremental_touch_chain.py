@@ -1,0 +1,201 @@
+"""The incremental touch chain (staging, webinar touches, unioned and resolved touches) equals a rebuild.
+
+One database, in sequence, on a copy of the demo folder:
+1. a first build;
+2. new files that reach old rows: a second Zoom report of a webinar already loaded (a third session of
+   an attendee, and a registrant now giving the phone of an earlier anonymous call, which merges two
+   persons), a call log that sorts first and re-exports a known call with another duration, an offline
+   list that re-exports a known touch, and the signup of a lead; then a rerun with nothing new;
+3. a loaded Zoom report removed from the folder;
+4. a var the staging reads changed (the Zoom time zone).
+After each step, the six tables are compared with a reference: a copy of the database where the same six
+models are rebuilt with --full-refresh (the identity graph and the person-id registry are shared, so
+person ids are comparable). A value planted in one staged row shows which runs appended (it survives)
+and which rebuilt (it is gone).
+"""
+
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import DEMO_RAW, query, run_dbt
+
+CHAIN = {
+    "stg_zoom__webinar_attendees": "staging",
+    "stg_ringcentral__calls": "staging",
+    "stg_offline__touches": "staging",
+    "int_zoom__webinar_touches": "intermediate",
+    "int_touches_unioned": "intermediate",
+    "int_touches_resolved": "intermediate",
+}
+
+PRICING_REPORT = "zoom/attendee_reports/pricing_live_2026-03-10_attendee_report.csv"
+ONBOARDING_REPORT = "zoom/attendee_reports/onboarding_deep_dive_2026-04-14_attendee_report.csv"
+PLANTED = "planted-by-test"
+
+# The pricing webinar again (a later export of its report): Alice's third session, and Bob, who
+# registered without a phone, now attended and gave the number of the missed call of 2026-03-19.
+SECOND_PRICING_REPORT = (
+    "Attendee Report,,,,\n"
+    'Report Generated:,"Mar 12, 2026 9:00 AM",,,\n'
+    "Topic,Webinar ID,Actual Start Time,Actual Duration (minutes),# Registered,# Cancelled,"
+    "Unique Viewers,Total Users,Max Concurrent Views,Enable Registration\n"
+    'Pricing Live: Q&A with the product team,847 5984 1045,"Mar 10, 2026 16:58:02",64,9,0,6,8,6,Yes\n'
+    "Attendee Details,,,,\n"
+    "Attended,User Name (Original Name),First Name,Last Name,Email,Phone,Registration Time,"
+    "Approval Status,Join Time,Leave Time,Time in Session (minutes),Is Guest,Country/Region Name\n"
+    'Yes,Alice Nguyen,Alice,Nguyen,Alice.Nguyen@Northwind-Labs.com,(415) 867-2301,"Mar 02, 2026 10:04:51",'
+    'approved,"Mar 10, 2026 18:02:00","Mar 10, 2026 18:05:00",3,Yes,United States\n'
+    'Yes,Bob Martins,Bob,Martins,bob.martins@contoso.io,(312) 555-0199,"Mar 04, 2026 08:22:10",'
+    'approved,"Mar 10, 2026 17:10:00","Mar 10, 2026 17:40:00",30,Yes,United States\n'
+)
+# Sorts before call_log_2026-03.csv, so its export of call X1a2B3c4D5e6F7 becomes the one kept.
+EARLIER_CALL_LOG = (
+    "id,sessionId,startTime,duration,type,direction,action,result,from.phoneNumber,from.name,"
+    "to.phoneNumber,to.name\n"
+    "X1a2B3c4D5e6F7,400123456001,2026-03-18T15:02:11.000Z,315,Voice,Inbound,Phone Call,Accepted,"
+    "+14158672301,ALICE NGUYEN,+14155550100,Acme Analytics Sales\n"
+    "X1a2B3c4D5e6Z1,400123456201,2026-03-21T09:00:00.000Z,40,Voice,Inbound,Phone Call,Accepted,"
+    "+14155550177,NINA PETROVA,+14155550100,Acme Analytics Sales\n"
+)
+# Sorts before saastr_2026_badge_scans.csv and re-exports its touch ts-0002 with other properties.
+EARLIER_BADGE_SCANS = (
+    "touch_id,source,event_type,occurred_at,email,phone,full_name,properties\n"
+    "ts-0002,saastr_2026,Trade Show Visit,2026-05-12T15:05:00Z,mailto:Oscar.Reyes@Wayne-Ent.com,"
+    '+1 415 867 9912,Oscar Reyes,"{""booth"": ""B7"", ""show"": ""SaaStr 2026""}"\n'
+)
+BOB_SIGNS_UP = "user_id,email,phone,created_at\nusr_10105,bob.martins@contoso.io,,2026-05-02T10:00:00Z\n"
+
+
+def chain_rows(database):
+    """Every row of the six tables, `_loaded_at` (when a file was loaded) aside, as sets."""
+    return {
+        model: set(query(database, f"select * exclude (_loaded_at) from {schema}.{model}"))
+        for model, schema in CHAIN.items()
+    }
+
+
+def rebuilt_rows(database, workdir, settings):
+    """The six tables after a --full-refresh of just them in a copy of `database`."""
+    workdir.mkdir()
+    reference = workdir / "reference.duckdb"
+    shutil.copyfile(database, reference)
+    run_dbt(["run", "--full-refresh", "--select", *CHAIN], reference, **settings)
+    return chain_rows(reference)
+
+
+def plant(database, table, file_fragment):
+    """Overwrite approval_status / result in one staged row of a file; returns the row's key."""
+    column = "approval_status" if table == "stg_zoom__webinar_attendees" else "result"
+    connection = duckdb.connect(str(database))
+    try:
+        key = connection.execute(
+            f"select source_file, min(source_row_number) from staging.{table} "
+            "where source_file like ? group by 1",
+            [f"%{file_fragment}%"],
+        ).fetchone()
+        connection.execute(
+            f"update staging.{table} set {column} = ? where source_file = ? and source_row_number = ?",
+            [PLANTED, *key],
+        )
+    finally:
+        connection.close()
+    return key
+
+
+def planted_rows(database, table):
+    column = "approval_status" if table == "stg_zoom__webinar_attendees" else "result"
+    return query(database, f"select count(*) from staging.{table} where {column} = ?", [PLANTED])[0][0]
+
+
+def difference(rows, reference):
+    return {
+        model: (rows[model] - reference[model], reference[model] - rows[model])
+        for model in CHAIN
+        if rows[model] != reference[model]
+    }
+
+
+@pytest.fixture(scope="module")
+def steps(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("incremental_touch_chain")
+    raw = workdir / "raw"
+    shutil.copytree(DEMO_RAW, raw)
+    database = workdir / "chain.duckdb"
+    settings = {"identity__raw_path": raw, "identity__export_path": workdir / "exports"}
+    state = {}
+
+    run_dbt(["build"], database, **settings)
+    state["first"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_first", settings))
+
+    plant(database, "stg_zoom__webinar_attendees", "onboarding_deep_dive")
+    (raw / "zoom/attendee_reports/pricing_live_2026-03-10_attendee_report_2.csv").write_text(SECOND_PRICING_REPORT)
+    (raw / "ringcentral/call_log/call_log_2026-02.csv").write_text(EARLIER_CALL_LOG)
+    (raw / "offline/touches/saastr_2026_a_rescans.csv").write_text(EARLIER_BADGE_SCANS)
+    (raw / "app/users/users_2026-05-31.csv").write_text(BOB_SIGNS_UP)
+    state["new_before"] = chain_rows(database)
+    run_dbt(["build"], database, **settings)
+    run_dbt(["build"], database, **settings)  # nothing new
+    state["new_planted"] = planted_rows(database, "stg_zoom__webinar_attendees")
+    state["new"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_new", settings))
+
+    plant(database, "stg_zoom__webinar_attendees", "pricing_live_2026-03-10_attendee_report.csv")
+    (raw / ONBOARDING_REPORT).unlink()
+    run_dbt(["build"], database, **settings)
+    state["removed_planted"] = planted_rows(database, "stg_zoom__webinar_attendees")
+    state["removed"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_removed", settings))
+    state["removed_files"] = {
+        row[0] for row in query(database, "select distinct source_file from staging.stg_zoom__webinar_attendees")
+    }
+
+    plant(database, "stg_ringcentral__calls", "call_log_2026-03")
+    settings = {**settings, "identity__zoom_timezone": "America/New_York"}
+    run_dbt(["build"], database, **settings)
+    state["var_planted"] = planted_rows(database, "stg_ringcentral__calls")
+    state["var"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_var", settings))
+    return state
+
+
+def test_a_first_build_equals_a_rebuild(steps):
+    rows, reference = steps["first"]
+    assert difference(rows, reference) == {}
+
+
+def test_new_files_are_appended_and_reach_the_old_rows_they_change(steps):
+    rows, reference = steps["new"]
+    # Old rows were not staged again: the planted value is still there, and it is the only difference.
+    assert steps["new_planted"] == 1
+    diff = difference(rows, reference)
+    assert list(diff) == ["stg_zoom__webinar_attendees"]
+    only_here, only_in_reference = diff["stg_zoom__webinar_attendees"]
+    assert len(only_here) == len(only_in_reference) == 1 and PLANTED in next(iter(only_here))
+    # The new files did change old touches: the appends were not empty.
+    before = steps["new_before"]
+    for model in ["int_zoom__webinar_touches", "int_touches_unioned", "int_touches_resolved"]:
+        assert rows[model] - before[model], model
+    assert len(rows["int_touches_resolved"] & before["int_touches_resolved"]) > 0
+
+
+def test_merged_persons_and_a_signup_reach_touches_of_untouched_files(steps):
+    rows, _ = steps["new"]
+    before = steps["new_before"]
+    # Touches whose own file did not change but whose person or user_id did.
+    changed = {row[0] for row in rows["int_touches_resolved"] - before["int_touches_resolved"]}
+    unchanged_touches = {row[0] for row in rows["int_touches_unioned"] & before["int_touches_unioned"]}
+    assert changed & unchanged_touches
+
+
+def test_a_removed_file_rebuilds_the_chain(steps):
+    rows, reference = steps["removed"]
+    assert steps["removed_planted"] == 0
+    assert difference(rows, reference) == {}
+    assert ONBOARDING_REPORT not in steps["removed_files"]
+    assert PRICING_REPORT in steps["removed_files"]
+
+
+def test_a_changed_var_rebuilds_the_chain(steps):
+    rows, reference = steps["var"]
+    assert steps["var_planted"] == 0
+    assert difference(rows, reference) == {}
+    assert rows["stg_zoom__webinar_attendees"] != steps["removed"][0]["stg_zoom__webinar_attendees"]
