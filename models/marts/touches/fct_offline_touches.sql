@@ -1,6 +1,21 @@
 {# One row per off-platform touch, with its person and, once known, the
    product user it became: the table to answer "did attending raise
-   conversion?". #}
+   conversion?". Incremental on DuckDB: a run writes the touches that are
+   new or changed and those whose person, device_id, user_id or signup time
+   changed. #}
+{{ config(**incremental_chain_config(
+    [
+        'stg_zoom__webinar_attendees',
+        'stg_ringcentral__calls',
+        'stg_offline__touches',
+    ],
+    unique_key='touch_id'
+)) }}
+{#- the roots incremental_scope() counts, read by its macros -#}
+-- depends_on: {{ ref('stg_zoom__webinar_attendees') }}
+-- depends_on: {{ ref('stg_ringcentral__calls') }}
+-- depends_on: {{ ref('stg_offline__touches') }}
+{% set scope = incremental_scope() %}
 with
 
 touches as (
@@ -18,7 +33,7 @@ persons as (
 
 ),
 
-final as (
+joined as (
 
     select
         ---------- ids
@@ -58,6 +73,38 @@ final as (
     from touches
     left join persons
         on touches.person_id = persons.person_id
+
+),
+{%- if scope.mode == 'append' %}
+
+previous as (
+
+    select
+        touch_id,
+        person_id,
+        device_id,
+        user_id,
+        signed_up_at
+
+    from {{ this }}
+
+),
+{%- endif %}
+
+final as (
+
+    select joined.*
+    from joined
+    {%- if scope.mode == 'append' %}
+    left join previous
+        on joined.touch_id = previous.touch_id
+    where {{ loaded_since_scope(scope, 'joined._loaded_at') }}
+        or previous.touch_id is null
+        or joined.person_id is distinct from previous.person_id
+        or joined.device_id is distinct from previous.device_id
+        or joined.user_id is distinct from previous.user_id
+        or joined.signed_up_at is distinct from previous.signed_up_at
+    {%- endif %}
 
 )
 
