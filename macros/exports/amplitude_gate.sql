@@ -13,7 +13,10 @@
 {#- The candidates not yet exported in their own relation, as a subquery
     each reader inlines: DuckDB then reads only the columns a reader uses.
     A CTE read twice is materialized whole, every candidate's properties
-    held in memory at once (it spilled at 10M rows). -#}
+    held in memory at once (it spilled at 10M rows). Once something was
+    exported, the anti-join against it runs once, on narrow keys
+    (pending_keys), and each reader keeps the candidates those keys name. -#}
+{%- set has_exports = events_relation is not none or identifies_relation is not none -%}
 {%- set pending -%}
     (
         select candidates.*
@@ -26,12 +29,14 @@
                 event_properties, user_properties, person_id
             from {{ ref('int_amplitude__identify_candidates') }}
         ) as candidates
-        where not exists (
+        {%- if has_exports %}
+        where exists (
             select 1
-            from exported
-            where exported.export_kind = candidates.export_kind
-                and exported.insert_id = candidates.insert_id
+            from pending_keys
+            where pending_keys.export_kind = candidates.export_kind
+                and pending_keys.insert_id is not distinct from candidates.insert_id
         )
+        {%- endif %}
     )
 {%- endset -%}
 with
@@ -50,6 +55,30 @@ exported as (
     where 1 = 0
 
 ),
+{%- if has_exports %}
+
+pending_keys as (
+
+    select
+        candidates.export_kind,
+        candidates.insert_id
+
+    from (
+        select 'events' as export_kind, insert_id
+        from {{ ref('int_amplitude__event_candidates') }}
+        union all
+        select 'identifies' as export_kind, insert_id
+        from {{ ref('int_amplitude__identify_candidates') }}
+    ) as candidates
+    where not exists (
+        select 1
+        from exported
+        where exported.export_kind = candidates.export_kind
+            and exported.insert_id = candidates.insert_id
+    )
+
+),
+{%- endif %}
 
 reused_insert_ids as (
 
