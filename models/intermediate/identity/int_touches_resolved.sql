@@ -20,10 +20,50 @@
 -- depends_on: {{ ref('stg_offline__touches') }}
 {% set scope = incremental_scope() %}
 with
+{% if scope.mode == 'append' %}
+
+{#- An append first finds, on narrow columns, the touches to write: new or
+    changed since the last build, or resolved differently now; only those
+    are then read whole. -#}
+links_now as (
+
+    select
+        touches.touch_id,
+        touches._loaded_at,
+        coalesce(by_email.person_id, by_phone.person_id) as person_id,
+        coalesce(by_email.device_id, by_phone.device_id) as device_id,
+        coalesce(by_email.user_id, by_phone.user_id) as user_id
+
+    from {{ ref('int_touches_unioned') }} as touches
+    left join {{ ref('int_identifiers_clustered') }} as by_email
+        on by_email.identifier_id = 'email:' || touches.email_sha256
+    left join {{ ref('int_identifiers_clustered') }} as by_phone
+        on by_phone.identifier_id = 'phone:' || touches.phone_sha256
+
+),
+
+touches_to_write as (
+
+    select links_now.touch_id
+    from links_now
+    left join {{ this }} as previous
+        on links_now.touch_id = previous.touch_id
+    where {{ loaded_since_scope(scope, 'links_now._loaded_at') }}
+        or previous.touch_id is null
+        or links_now.person_id is distinct from previous.person_id
+        or links_now.device_id is distinct from previous.device_id
+        or links_now.user_id is distinct from previous.user_id
+
+),
+{%- endif %}
 
 touches as (
 
-    select * from {{ ref('int_touches_unioned') }}
+    select *
+    from {{ ref('int_touches_unioned') }}
+    {%- if scope.mode == 'append' %}
+    where touch_id in (select touch_id from touches_to_write)
+    {%- endif %}
 
 ),
 
@@ -33,7 +73,7 @@ clustered as (
 
 ),
 
-resolved as (
+final as (
 
     select
         ---------- ids
@@ -60,36 +100,6 @@ resolved as (
         on by_email.identifier_id = 'email:' || touches.email_sha256
     left join clustered as by_phone
         on by_phone.identifier_id = 'phone:' || touches.phone_sha256
-
-),
-{%- if scope.mode == 'append' %}
-
-previous as (
-
-    select
-        touch_id,
-        person_id,
-        device_id,
-        user_id
-
-    from {{ this }}
-
-),
-{%- endif %}
-
-final as (
-
-    select resolved.*
-    from resolved
-    {%- if scope.mode == 'append' %}
-    left join previous
-        on resolved.touch_id = previous.touch_id
-    where {{ loaded_since_scope(scope, 'resolved._loaded_at') }}
-        or previous.touch_id is null
-        or resolved.person_id is distinct from previous.person_id
-        or resolved.device_id is distinct from previous.device_id
-        or resolved.user_id is distinct from previous.user_id
-    {%- endif %}
 
 )
 

@@ -18,12 +18,6 @@
 {% set scope = incremental_scope() %}
 with
 
-touches as (
-
-    select * from {{ ref('int_touches_resolved') }}
-
-),
-
 persons as (
 
     select
@@ -32,8 +26,54 @@ persons as (
     from {{ ref('dim_persons') }}
 
 ),
+{%- if scope.mode == 'append' %}
 
-joined as (
+{#- An append first finds, on narrow columns, the touches to write: new or
+    changed since the last build, or with another person, device_id,
+    user_id or signup time now; only those are then read whole. -#}
+state_now as (
+
+    select
+        resolved.touch_id,
+        resolved._loaded_at,
+        resolved.person_id,
+        resolved.device_id,
+        resolved.user_id,
+        persons.signed_up_at
+
+    from {{ ref('int_touches_resolved') }} as resolved
+    left join persons
+        on resolved.person_id = persons.person_id
+
+),
+
+touches_to_write as (
+
+    select state_now.touch_id
+    from state_now
+    left join {{ this }} as previous
+        on state_now.touch_id = previous.touch_id
+    where {{ loaded_since_scope(scope, 'state_now._loaded_at') }}
+        or previous.touch_id is null
+        or state_now.person_id is distinct from previous.person_id
+        or state_now.device_id is distinct from previous.device_id
+        or state_now.user_id is distinct from previous.user_id
+        or state_now.signed_up_at is distinct from previous.signed_up_at
+
+),
+{%- endif %}
+
+touches as (
+
+    select *
+    from {{ ref('int_touches_resolved') }}
+    {%- if scope.mode == 'append' %}
+    where touch_id in (select touch_id from touches_to_write)
+    {%- endif %}
+
+),
+
+final as (
 
     select
         ---------- ids
@@ -73,38 +113,6 @@ joined as (
     from touches
     left join persons
         on touches.person_id = persons.person_id
-
-),
-{%- if scope.mode == 'append' %}
-
-previous as (
-
-    select
-        touch_id,
-        person_id,
-        device_id,
-        user_id,
-        signed_up_at
-
-    from {{ this }}
-
-),
-{%- endif %}
-
-final as (
-
-    select joined.*
-    from joined
-    {%- if scope.mode == 'append' %}
-    left join previous
-        on joined.touch_id = previous.touch_id
-    where {{ loaded_since_scope(scope, 'joined._loaded_at') }}
-        or previous.touch_id is null
-        or joined.person_id is distinct from previous.person_id
-        or joined.device_id is distinct from previous.device_id
-        or joined.user_id is distinct from previous.user_id
-        or joined.signed_up_at is distinct from previous.signed_up_at
-    {%- endif %}
 
 )
 
