@@ -7,17 +7,8 @@
    changed since the last build and those whose person, device_id or
    user_id changed (a new file can merge persons, a signup adds a user). #}
 {{ config(**incremental_chain_config(
-    [
-        'stg_zoom__webinar_attendees',
-        'stg_ringcentral__calls',
-        'stg_offline__touches',
-    ],
-    unique_key='touch_id'
+    touch_staging_models(), unique_key='touch_id'
 )) }}
-{#- the roots incremental_scope() counts, read by its macros -#}
--- depends_on: {{ ref('stg_zoom__webinar_attendees') }}
--- depends_on: {{ ref('stg_ringcentral__calls') }}
--- depends_on: {{ ref('stg_offline__touches') }}
 {% set scope = incremental_scope() %}
 with
 {% if scope.mode == 'append' %}

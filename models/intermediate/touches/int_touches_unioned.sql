@@ -4,15 +4,8 @@
    newly loaded files reach (a webinar touch then carries their _loaded_at,
    a call or offline touch is chosen again among all its rows). #}
 {{ config(**incremental_chain_config(
-    [
-        'stg_zoom__webinar_attendees',
-        'stg_ringcentral__calls',
-        'stg_offline__touches',
-    ],
-    unique_key='touch_id'
+    touch_staging_models(), unique_key='touch_id'
 )) }}
-{#- a root incremental_scope() counts, read by its macros -#}
--- depends_on: {{ ref('stg_zoom__webinar_attendees') }}
 {% set scope = incremental_scope() %}
 with
 

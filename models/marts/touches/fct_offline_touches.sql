@@ -4,17 +4,8 @@
    new or changed and those whose person, device_id, user_id or signup time
    changed. #}
 {{ config(**incremental_chain_config(
-    [
-        'stg_zoom__webinar_attendees',
-        'stg_ringcentral__calls',
-        'stg_offline__touches',
-    ],
-    unique_key='touch_id'
+    touch_staging_models(), unique_key='touch_id'
 )) }}
-{#- the roots incremental_scope() counts, read by its macros -#}
--- depends_on: {{ ref('stg_zoom__webinar_attendees') }}
--- depends_on: {{ ref('stg_ringcentral__calls') }}
--- depends_on: {{ ref('stg_offline__touches') }}
 {% set scope = incremental_scope() %}
 with
 
