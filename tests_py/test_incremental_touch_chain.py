@@ -1,4 +1,4 @@
-"""The incremental touch chain (staging, webinar, unioned and resolved touches, fct_offline_touches) equals a rebuild.
+"""The incremental touch chain (staging, touches, fct_offline_touches, the graph's evidence) equals a rebuild.
 
 One database, in sequence, on a copy of the demo folder:
 1. a first build;
@@ -8,7 +8,7 @@ One database, in sequence, on a copy of the demo folder:
    list that re-exports a known touch, and the signup of a lead; then a rerun with nothing new;
 3. a loaded Zoom report removed from the folder;
 4. a var the staging reads changed (the Zoom time zone).
-After each step, the seven tables are compared with a reference: a copy of the database where the same seven
+After each step, the chain's eight tables are compared with a reference: a copy of the database where the same eight
 models are rebuilt with --full-refresh (the identity graph and the person-id registry are shared, so
 person ids are comparable). A value planted in one staged row shows which runs appended (it survives)
 and which rebuilt (it is gone).
@@ -29,6 +29,7 @@ CHAIN = {
     "int_touches_unioned": "intermediate",
     "int_touches_resolved": "intermediate",
     "fct_offline_touches": "main",
+    "int_identifiers_unioned": "intermediate",
 }
 
 PRICING_REPORT = "zoom/attendee_reports/pricing_live_2026-03-10_attendee_report.csv"
@@ -70,15 +71,17 @@ BOB_SIGNS_UP = "user_id,email,phone,created_at\nusr_10105,bob.martins@contoso.io
 
 
 def chain_rows(database):
-    """Every row of the seven tables, `_loaded_at` (when a file was loaded) aside, as sets."""
-    return {
-        model: set(query(database, f"select * exclude (_loaded_at) from {schema}.{model}"))
-        for model, schema in CHAIN.items()
-    }
+    """Every row of the chain's tables, `_loaded_at` (when a file was loaded) aside, as sets."""
+    rows = {}
+    for model, schema in CHAIN.items():
+        columns = [row[0] for row in query(database, f"describe {schema}.{model}")]
+        projection = "* exclude (_loaded_at)" if "_loaded_at" in columns else "*"
+        rows[model] = set(query(database, f"select {projection} from {schema}.{model}"))
+    return rows
 
 
 def rebuilt_rows(database, workdir, settings):
-    """The seven tables after a --full-refresh of just them in a copy of `database`."""
+    """The chain's tables after a --full-refresh of just them in a copy of `database`."""
     workdir.mkdir()
     reference = workdir / "reference.duckdb"
     shutil.copyfile(database, reference)
@@ -173,7 +176,13 @@ def test_new_files_are_appended_and_reach_the_old_rows_they_change(steps):
     assert len(only_here) == len(only_in_reference) == 1 and PLANTED in next(iter(only_here))
     # The new files did change old touches: the appends were not empty.
     before = steps["new_before"]
-    for model in ["int_zoom__webinar_touches", "int_touches_unioned", "int_touches_resolved", "fct_offline_touches"]:
+    for model in [
+        "int_zoom__webinar_touches",
+        "int_touches_unioned",
+        "int_touches_resolved",
+        "fct_offline_touches",
+        "int_identifiers_unioned",
+    ]:
         assert rows[model] - before[model], model
     assert len(rows["int_touches_resolved"] & before["int_touches_resolved"]) > 0
 

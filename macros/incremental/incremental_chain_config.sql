@@ -1,17 +1,18 @@
 {#- The config of a model of the incremental touch chain: incremental on
     DuckDB, deciding what to compute with incremental_scope() from the state
     of its last build (kept in the table's comment), a table elsewhere.
-    `roots`: the models whose _loaded_at rows it depends on (ref'd here).
+    `roots`: the models whose _loaded_at rows it depends on (ref'd here on DuckDB).
     `unique_key`: the rows an append replaces (none: it only adds rows). -#}
 {% macro incremental_chain_config(roots, unique_key=none) %}
-    {#- a ref of each root, so that dbt orders the model after it: the
-        macros of incremental_scope() read the roots at run time -#}
-    {%- for name in roots -%}
-        {%- do engine_ref(name) -%}
-    {%- endfor -%}
     {%- if target.type != 'duckdb' -%}
         {{ return({'materialized': 'table'}) }}
     {%- endif -%}
+    {#- a ref of each root, so that dbt orders the model after it: the
+        macros of incremental_scope() read the roots at run time (on DuckDB
+        only, where these models are incremental) -#}
+    {%- for name in roots -%}
+        {%- do ref(name) -%}
+    {%- endfor -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert' if unique_key else 'append',

@@ -1,11 +1,19 @@
 {# One row per record and identifier: the evidence of the identity graph.
    A record is a touch or a product user; every identifier in it co-occurs
-   with every other. #}
+   with every other. Incremental on DuckDB: a run writes the evidence of
+   the touches written since the last build and of the users with new rows,
+   replacing each such record's rows. #}
+{{ config(**incremental_chain_config(
+    touch_staging_models() + ['stg_app__users'], unique_key='record_id'
+)) }}
+{% set scope = incremental_scope() %}
 with
 
 touches as (
 
-    select * from {{ ref('int_touches_unioned') }}
+    select *
+    from {{ ref('int_touches_unioned') }}
+    where {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -14,6 +22,13 @@ users as (
     select *
     from {{ ref('stg_app__users') }}
     where row_rejection_reason is null
+    {%- if scope.mode == 'append' %}
+        and user_id in (
+            select user_id
+            from {{ ref('stg_app__users') }}
+            where {{ loaded_since_scope(scope) }}
+        )
+    {%- endif %}
     qualify
         row_number() over (
             partition by user_id
