@@ -35,15 +35,9 @@ links_now as (
 
 touches_to_write as (
 
-    select links_now.touch_id
-    from links_now
-    left join {{ this }} as previous
-        on links_now.touch_id = previous.touch_id
-    where {{ loaded_since_scope(scope, 'links_now._loaded_at') }}
-        or previous.touch_id is null
-        or links_now.person_id is distinct from previous.person_id
-        or links_now.device_id is distinct from previous.device_id
-        or links_now.user_id is distinct from previous.user_id
+    {{ touches_to_rewrite(
+        'links_now', scope, ['person_id', 'device_id', 'user_id']
+    ) }}
 
 ),
 {%- endif %}

@@ -40,16 +40,11 @@ state_now as (
 
 touches_to_write as (
 
-    select state_now.touch_id
-    from state_now
-    left join {{ this }} as previous
-        on state_now.touch_id = previous.touch_id
-    where {{ loaded_since_scope(scope, 'state_now._loaded_at') }}
-        or previous.touch_id is null
-        or state_now.person_id is distinct from previous.person_id
-        or state_now.device_id is distinct from previous.device_id
-        or state_now.user_id is distinct from previous.user_id
-        or state_now.signed_up_at is distinct from previous.signed_up_at
+    {{ touches_to_rewrite(
+        'state_now',
+        scope,
+        ['person_id', 'device_id', 'user_id', 'signed_up_at']
+    ) }}
 
 ),
 {%- endif %}

@@ -3,7 +3,21 @@
 An incremental loader reads which files its table holds (`loaded_files`),
 loads only the rest, and first applies the folder's changes to the table
 (`apply_changes`), so that the table always holds what a fresh load would.
+`load_incrementally` does the three steps for a dbt Python model.
 """
+
+
+def load_incrementally(dbt, session, update_for):
+    """The reader a base loader model returns, its table brought in line with the folder first.
+
+    `update_for(loaded)` gives the FolderUpdate for the (source_file, sha256)
+    pairs already loaded: none on a first build or --full-refresh.
+    """
+    loaded = loaded_files(session, dbt.this) if dbt.is_incremental else frozenset()
+    update = update_for(loaded)
+    if dbt.is_incremental:
+        apply_changes(session, dbt.this, update.changes)
+    return update.reader
 
 
 def loaded_files(connection, table):

@@ -9,14 +9,12 @@ The loader streams Arrow record batches; dbt-duckdb registers the reader and
 writes them batch by batch, so memory does not grow with the rows.
 """
 
-from identity_stitching.loading import apply_changes, flat_exports_update, loaded_files
+from identity_stitching.loading import flat_exports_update, load_incrementally
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append", on_schema_change="fail")
     raw_path = dbt.config.get("raw_path")
-    loaded = loaded_files(session, dbt.this) if dbt.is_incremental else frozenset()
-    update = flat_exports_update(raw_path, "app_users", loaded)
-    if dbt.is_incremental:
-        apply_changes(session, dbt.this, update.changes)
-    return update.reader
+    return load_incrementally(
+        dbt, session, lambda loaded: flat_exports_update(raw_path, "app_users", loaded)
+    )
