@@ -1,19 +1,23 @@
-"""The incremental touch chain (staging, touches, fct_offline_touches, the graph's evidence) equals a rebuild.
+"""The incremental chain (staging, touches, fct_offline_touches, the graph's evidence and identifiers) equals a rebuild.
 
 One database, in sequence, on a copy of the demo folder:
 1. a first build;
 2. new files that reach old rows: a second Zoom report of a webinar already loaded (a third session of
    an attendee, and a registrant now giving the phone of an earlier anonymous call, which merges two
-   persons), a call log that sorts first and re-exports a known call with another duration, an offline
-   list that re-exports a known touch, and the signup of a lead; then a rerun with nothing new;
+   persons), a call log that sorts first and re-exports a known call with another duration and caller
+   phone (the old phone leaves that call but stays in a Zoom report), an offline list that re-exports a
+   known touch with another phone (the old phone leaves every record), and the signup of a lead; then a
+   rerun with nothing new;
 3. a loaded Zoom report removed from the folder;
 4. a var the staging reads changed (the Zoom time zone).
-After each step, the chain's eight tables are compared with a reference: a copy of the database where the same eight
-models are rebuilt with --full-refresh (the identity graph and the person-id registry are shared, so
-person ids are comparable). A value planted in one staged row shows which runs appended (it survives)
+After each step, the chain's tables are compared with a reference: a copy of the database where the same
+models and the identity graph are rebuilt with --full-refresh (the person-id registry is kept, so person
+ids are comparable). Graph node and component ids are left out: an append numbers new identifiers after
+the old ones, a rebuild numbers them all in order. A value planted in one staged row shows which runs appended (it survives)
 and which rebuilt (it is gone).
 """
 
+import hashlib
 import shutil
 
 import duckdb
@@ -30,7 +34,13 @@ CHAIN = {
     "int_touches_resolved": "intermediate",
     "fct_offline_touches": "main",
     "int_identifiers_unioned": "intermediate",
+    "int_identifiers": "intermediate",
+    "int_identifiers_clustered": "intermediate",
 }
+# Ids that depend on the order identifiers arrived in, and when a file was loaded or a row written.
+NOT_COMPARED = ["_loaded_at", "_resolved_at", "node_id", "component_id"]
+# The reference rebuilds the chain and the graph between int_identifiers and int_identifiers_clustered.
+REFERENCE_SELECTION = [*CHAIN, "int_identifiers+,+int_identifiers_clustered"]
 
 PRICING_REPORT = "zoom/attendee_reports/pricing_live_2026-03-10_attendee_report.csv"
 ONBOARDING_REPORT = "zoom/attendee_reports/onboarding_deep_dive_2026-04-14_attendee_report.csv"
@@ -52,30 +62,33 @@ SECOND_PRICING_REPORT = (
     'Yes,Bob Martins,Bob,Martins,bob.martins@contoso.io,(312) 555-0199,"Mar 04, 2026 08:22:10",'
     'approved,"Mar 10, 2026 17:10:00","Mar 10, 2026 17:40:00",30,Yes,United States\n'
 )
-# Sorts before call_log_2026-03.csv, so its export of call X1a2B3c4D5e6F7 becomes the one kept.
+# Sorts before call_log_2026-03.csv, so its export of call X1a2B3c4D5e6F7 becomes the one kept: Alice's
+# phone +14158672301 leaves the call (it stays in the pricing report) for +14158672399.
 EARLIER_CALL_LOG = (
     "id,sessionId,startTime,duration,type,direction,action,result,from.phoneNumber,from.name,"
     "to.phoneNumber,to.name\n"
     "X1a2B3c4D5e6F7,400123456001,2026-03-18T15:02:11.000Z,315,Voice,Inbound,Phone Call,Accepted,"
-    "+14158672301,ALICE NGUYEN,+14155550100,Acme Analytics Sales\n"
+    "+14158672399,ALICE NGUYEN,+14155550100,Acme Analytics Sales\n"
     "X1a2B3c4D5e6Z1,400123456201,2026-03-21T09:00:00.000Z,40,Voice,Inbound,Phone Call,Accepted,"
     "+14155550177,NINA PETROVA,+14155550100,Acme Analytics Sales\n"
 )
-# Sorts before saastr_2026_badge_scans.csv and re-exports its touch ts-0002 with other properties.
+# Sorts before saastr_2026_badge_scans.csv and re-exports its touch ts-0002 with other properties and
+# phone: +1 415 867 9912, in no other record, leaves the graph.
 EARLIER_BADGE_SCANS = (
     "touch_id,source,event_type,occurred_at,email,phone,full_name,properties\n"
     "ts-0002,saastr_2026,Trade Show Visit,2026-05-12T15:05:00Z,mailto:Oscar.Reyes@Wayne-Ent.com,"
-    '+1 415 867 9912,Oscar Reyes,"{""booth"": ""B7"", ""show"": ""SaaStr 2026""}"\n'
+    '+1 415 867 9913,Oscar Reyes,"{""booth"": ""B7"", ""show"": ""SaaStr 2026""}"\n'
 )
 BOB_SIGNS_UP = "user_id,email,phone,created_at\nusr_10105,bob.martins@contoso.io,,2026-05-02T10:00:00Z\n"
 
 
 def chain_rows(database):
-    """Every row of the chain's tables, `_loaded_at` (when a file was loaded) aside, as sets."""
+    """Every row of the chain's tables, the NOT_COMPARED columns aside, as sets."""
     rows = {}
     for model, schema in CHAIN.items():
         columns = [row[0] for row in query(database, f"describe {schema}.{model}")]
-        projection = "* exclude (_loaded_at)" if "_loaded_at" in columns else "*"
+        excluded = [column for column in NOT_COMPARED if column in columns]
+        projection = f"* exclude ({', '.join(excluded)})" if excluded else "*"
         rows[model] = set(query(database, f"select {projection} from {schema}.{model}"))
     return rows
 
@@ -85,8 +98,21 @@ def rebuilt_rows(database, workdir, settings):
     workdir.mkdir()
     reference = workdir / "reference.duckdb"
     shutil.copyfile(database, reference)
-    run_dbt(["run", "--full-refresh", "--select", *CHAIN], reference, **settings)
+    run_dbt(["run", "--full-refresh", "--select", *REFERENCE_SELECTION], reference, **settings)
     return chain_rows(reference)
+
+
+def node_ids(database):
+    return dict(query(database, "select identifier_id, node_id from intermediate.int_identifiers"))
+
+
+def record_count(database, identifier_id):
+    found = query(database, "select record_count from intermediate.int_identifiers where identifier_id = ?", [identifier_id])
+    return found[0][0] if found else None
+
+
+def phone_identifier(e164):
+    return "phone:" + hashlib.sha256(e164.encode()).hexdigest()
 
 
 def plant(database, table, file_fragment):
@@ -139,8 +165,12 @@ def steps(tmp_path_factory):
     (raw / "offline/touches/saastr_2026_a_rescans.csv").write_text(EARLIER_BADGE_SCANS)
     (raw / "app/users/users_2026-05-31.csv").write_text(BOB_SIGNS_UP)
     state["new_before"] = chain_rows(database)
+    state["nodes_before"] = node_ids(database)
+    state["alice_phone_before"] = record_count(database, phone_identifier("+14158672301"))
     run_dbt(["build"], database, **settings)
     run_dbt(["build"], database, **settings)  # nothing new
+    state["nodes_new"] = node_ids(database)
+    state["alice_phone_new"] = record_count(database, phone_identifier("+14158672301"))
     state["new_planted"] = planted_rows(database, "stg_zoom__webinar_attendees")
     state["new"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_new", settings))
 
@@ -185,6 +215,19 @@ def test_new_files_are_appended_and_reach_the_old_rows_they_change(steps):
     ]:
         assert rows[model] - before[model], model
     assert len(rows["int_touches_resolved"] & before["int_touches_resolved"]) > 0
+
+
+def test_identifiers_keep_their_node_ids_and_follow_records_they_leave(steps):
+    before, after = steps["nodes_before"], steps["nodes_new"]
+    # An append: every remaining identifier kept its node id, new ones were numbered after the old ones.
+    new = set(after) - set(before)
+    assert {phone_identifier("+14158672399"), phone_identifier("+14158679913")} <= new
+    assert all(after[identifier] == before[identifier] for identifier in set(after) & set(before))
+    assert min(after[identifier] for identifier in new) > max(before.values())
+    # The phone that left its only record is gone; the one that left the call is in one record fewer
+    # (the comparison with the rebuild checks every count).
+    assert phone_identifier("+14158679912") in before and phone_identifier("+14158679912") not in after
+    assert steps["alice_phone_new"] == steps["alice_phone_before"] - 1 >= 1
 
 
 def test_merged_persons_and_a_signup_reach_touches_of_untouched_files(steps):

@@ -8,8 +8,13 @@
      of this run (both kinds; rows failing a per-row rule do not count).
    `events_relation` / `identifies_relation` are the export relations built
    so far, or none before their first run. Evaluated once per run by
-   int_amplitude__gated, which both exports and the review read. #}
-{% macro amplitude_gate(events_relation, identifies_relation) -%}
+   int_amplitude__gated, which both exports and the review read.
+   `since` (from amplitude_gate_since): when set, the event candidates are
+   only the touches int_touches_resolved wrote after that marker, plus the
+   events `previous` (the gate's last result) still held or not yet
+   exported: every other touch was judged by an earlier run and exported
+   then, or was no candidate and has not changed. #}
+{% macro amplitude_gate(events_relation, identifies_relation, previous=none, since=none) -%}
 {#- The candidates not yet exported in their own relation, as a subquery
     each reader inlines: DuckDB then reads only the columns a reader uses.
     A CTE read twice is materialized whole, every candidate's properties
@@ -17,16 +22,38 @@
     exported, the anti-join against it runs once, on narrow keys
     (pending_keys), and each reader keeps the candidates those keys name. -#}
 {%- set has_exports = events_relation is not none or identifies_relation is not none -%}
+{%- set wide = 'insert_id, event_type, user_id, device_id, time, event_properties, user_properties, person_id' -%}
+{%- set event_candidates = {} -%}
+{%- for width, columns in [('wide', wide), ('narrow', 'insert_id')] -%}
+    {%- set sql -%}
+        {%- if since is none -%}
+            select 'events' as export_kind, {{ columns }}
+            from {{ ref('int_amplitude__event_candidates') }}
+        {%- else -%}
+            {#- the marker filter skips whole row groups: appends add new ones -#}
+            select 'events' as export_kind, {{ columns }}
+            from {{ ref('int_amplitude__event_candidates') }}
+            where _resolved_at > {{ since }}
+            union all
+            select 'events' as export_kind, {{ columns }}
+            from {{ previous }} as carried
+            where carried.export_kind = 'events'
+                and carried.insert_id not in (
+                    select insert_id
+                    from {{ ref('int_amplitude__event_candidates') }}
+                    where _resolved_at > {{ since }}
+                )
+        {%- endif -%}
+    {%- endset -%}
+    {%- do event_candidates.update({width: sql}) -%}
+{%- endfor -%}
 {%- set pending -%}
     (
         select candidates.*
         from (
-            select 'events' as export_kind, insert_id, event_type, user_id, device_id, time,
-                event_properties, user_properties, person_id
-            from {{ ref('int_amplitude__event_candidates') }}
+            {{ event_candidates['wide'] }}
             union all
-            select 'identifies' as export_kind, insert_id, event_type, user_id, device_id, time,
-                event_properties, user_properties, person_id
+            select 'identifies' as export_kind, {{ wide }}
             from {{ ref('int_amplitude__identify_candidates') }}
         ) as candidates
         {%- if has_exports %}
@@ -64,8 +91,7 @@ pending_keys as (
         candidates.insert_id
 
     from (
-        select 'events' as export_kind, insert_id
-        from {{ ref('int_amplitude__event_candidates') }}
+        {{ event_candidates['narrow'] }}
         union all
         select 'identifies' as export_kind, insert_id
         from {{ ref('int_amplitude__identify_candidates') }}

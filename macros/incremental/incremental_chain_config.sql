@@ -2,8 +2,9 @@
     DuckDB, deciding what to compute with incremental_scope() from the state
     of its last build (kept in the table's comment), a table elsewhere.
     `roots`: the models whose _loaded_at rows it depends on (ref'd here on DuckDB).
-    `unique_key`: the rows an append replaces (none: it only adds rows). -#}
-{% macro incremental_chain_config(roots, unique_key=none) %}
+    `unique_key`: the rows an append replaces (none: it only adds rows).
+    `post_hooks`: run after the rows are written, in the same transaction. -#}
+{% macro incremental_chain_config(roots, unique_key=none, post_hooks=[]) %}
     {%- if target.type != 'duckdb' -%}
         {{ return({'materialized': 'table'}) }}
     {%- endif -%}
@@ -20,6 +21,6 @@
         'on_schema_change': 'sync_all_columns',
         'meta': {'incremental_roots': roots},
         'pre_hook': ['{{ incremental_scope_reset() }}'],
-        'post_hook': ['{{ incremental_scope_commit() }}'],
+        'post_hook': post_hooks + ['{{ incremental_scope_commit() }}'],
     }) }}
 {% endmacro %}

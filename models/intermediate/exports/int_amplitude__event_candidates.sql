@@ -1,7 +1,8 @@
 {# One row per touch that can become an Amplitude event: it has a person with
    a device_id. The insert_id is the touch's content hash, so a re-uploaded
    export or a --full-refresh gives the same id. A view: the gate reads it
-   once per run, and a table cost a write of every touch for that one read. #}
+   once per run, and a table cost a write of every touch for that one read.
+   _resolved_at tells the gate which rows were written since it last ran. #}
 {{ config(materialized='view') }}
 with
 
@@ -23,7 +24,8 @@ final as (
         {{ to_epoch_ms('occurred_at') }} as time, -- noqa: RF04
         event_properties,
         cast(null as {{ json_type() }}) as user_properties,
-        person_id
+        person_id,
+        _resolved_at
 
     from touches
     where device_id is not null

@@ -3,7 +3,12 @@
    against what earlier runs exported; the two export relations append the
    rows that pass and export_amplitude__review lists the rest. The export
    relations are read by name: a ref would be a cycle, and their state
-   before this run is exactly what the gate must see. #}
+   before this run is exactly what the gate must see. After the first
+   export, a run judges only the touches written since the last run and
+   what that run left pending (amplitude_gate_since). #}
+{{ config(post_hook=['{{ amplitude_gate_commit() }}']) }}
+{# the marker of the touches written since the last run is read here #}
+-- depends_on: {{ ref('int_touches_resolved') }}
 {%- set exported = {} -%}
 {%- for name in ['export_amplitude__events', 'export_amplitude__identifies'] -%}
     {%- do exported.update({name: adapter.get_relation(
@@ -11,7 +16,13 @@
     ) if execute else none}) -%}
 {%- endfor %}
 
+{%- set previous = adapter.get_relation(
+    database=this.database, schema=this.schema, identifier=this.identifier
+) if execute else none %}
+
 {{ amplitude_gate(
     exported['export_amplitude__events'],
-    exported['export_amplitude__identifies']
+    exported['export_amplitude__identifies'],
+    previous,
+    amplitude_gate_since(previous, exported['export_amplitude__events']),
 ) }}

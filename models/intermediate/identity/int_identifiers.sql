@@ -1,16 +1,132 @@
-{# One row per identifier (type and hash): its dense node id for the graph,
-   when it was first seen, the product user that owns it (it is in that
-   user's own record), and whether it is shared by too many people to be
-   linking evidence (an office switchboard, info@, a phone of two users). #}
+{# One row per identifier (type and hash): its node id for the graph, when
+   it was first seen, the product user that owns it (it is in that user's
+   own record), and whether it is shared by too many people to be linking
+   evidence (an office switchboard, info@, a phone of two users).
+   Incremental on DuckDB: an identifier's facts depend only on the records
+   that hold it, so a run recomputes the identifiers of the records written
+   since the last build (int_identifiers_unioned replaced them) and those
+   whose record count changed (they left a rewritten record). Node ids stay
+   what they were; a new identifier takes the next free one. #}
+{{ config(**incremental_chain_config(
+    touch_staging_models() + ['stg_app__users'],
+    unique_key='identifier_id',
+    post_hooks=['delete from {{ this }} where record_count = 0'],
+)) }}
+{# an append reads which touches were rewritten from here #}
+-- depends_on: {{ ref('int_touches_unioned') }}
+{% set scope = incremental_scope() %}
 {% set max_names = var('identity__max_names_per_identifier') %}
 {% set max_emails = var('identity__max_emails_per_phone') %}
 with
 
+{% if scope.mode == 'append' -%}
+all_evidence as (
+
+    select * from {{ ref('int_identifiers_unioned') }}
+
+),
+
+previous as (
+
+    select
+        identifier_id,
+        node_id,
+        record_count
+
+    from {{ this }}
+
+),
+
+rewritten_records as (
+
+    select touch_id as record_id
+    from {{ ref('int_touches_unioned') }}
+    where {{ loaded_since_scope(scope) }}
+
+    union all
+
+    select 'user:' || user_id as record_id
+    from {{ ref('stg_app__users') }}
+    where {{ loaded_since_scope(scope) }}
+
+),
+
+record_counts_now as (
+
+    select
+        identifier_id,
+        count(*) as record_count
+
+    from all_evidence
+    group by 1
+
+),
+
+{# In a rewritten record now, or held by another number of records than at
+   the last build: it joined or left a rewritten record. #}
+affected as (
+
+    select identifier_id
+    from all_evidence
+    where record_id in (select record_id from rewritten_records)
+
+    union
+
+    select coalesce(record_counts_now.identifier_id, previous.identifier_id)
+    from record_counts_now
+    full outer join previous
+        on record_counts_now.identifier_id = previous.identifier_id
+    where record_counts_now.record_count
+        is distinct from previous.record_count
+
+),
+
+{# The affected identifiers' rows, and the other rows of their records
+   (a record's user and emails count for each of its identifiers). #}
+evidence as (
+
+    select *
+    from all_evidence
+    where identifier_id in (select identifier_id from affected)
+
+),
+
+record_evidence as (
+
+    select *
+    from all_evidence
+    where record_id in (select record_id from evidence)
+
+),
+
+{# Left every record: written with record_count 0, which the post-hook
+   deletes (delete+insert only replaces the keys it writes). #}
+vanished as (
+
+    select previous.identifier_id
+    from previous
+    inner join affected
+        on previous.identifier_id = affected.identifier_id
+    where not exists (
+        select 1
+        from record_counts_now
+        where record_counts_now.identifier_id = previous.identifier_id
+    )
+
+),
+{%- else -%}
 evidence as (
 
     select * from {{ ref('int_identifiers_unioned') }}
 
 ),
+
+record_evidence as (
+
+    select * from evidence
+
+),
+{%- endif %}
 
 allowlist as (
 
@@ -71,7 +187,7 @@ record_users as (
         record_id,
         user_id
 
-    from evidence
+    from record_evidence
     where identifier_type = 'user_id'
 
 ),
@@ -106,7 +222,7 @@ record_emails as (
         record_id,
         identifier_sha256 as email_sha256
 
-    from evidence
+    from record_evidence
     where identifier_type = 'email'
 
 ),
@@ -207,12 +323,44 @@ overridden as (
 
 ),
 
+{% if scope.mode == 'append' -%}
+{# Old identifiers keep their node ids; new ones are numbered after them. #}
+numbered as (
+
+    select
+        overridden.*,
+        coalesce(
+            previous.node_id,
+            (select coalesce(max(node_id), 0) from previous)
+            + row_number() over (
+                partition by previous.node_id is null
+                order by overridden.identifier_id
+            )
+        ) as node_id
+
+    from overridden
+    left join previous
+        on overridden.identifier_id = previous.identifier_id
+
+),
+{%- else -%}
+numbered as (
+
+    select
+        *,
+        dense_rank() over (order by identifier_id) as node_id
+
+    from overridden
+
+),
+{%- endif %}
+
 final as (
 
     select
         ---------- ids
         identifier_id,
-        dense_rank() over (order by identifier_id) as node_id,
+        node_id,
         identifier_type,
         identifier_sha256,
         user_id,
@@ -238,7 +386,31 @@ final as (
         ---------- timestamps
         first_seen_at
 
-    from overridden
+    from numbered
+    {%- if scope.mode == 'append' %}
+
+    union all
+
+    select
+        identifier_id,
+        cast(null as {{ dbt.type_bigint() }}) as node_id,
+        cast(null as {{ dbt.type_string() }}) as identifier_type,
+        cast(null as {{ dbt.type_string() }}) as identifier_sha256,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as owner_user_id,
+        cast(null as {{ dbt.type_string() }}) as hash_version,
+        cast(null as {{ dbt.type_string() }}) as shared_reason,
+        0 as record_count,
+        0 as distinct_name_count,
+        0 as distinct_user_count,
+        0 as distinct_email_count,
+        cast(null as boolean) as is_shared,
+        cast(null as boolean) as is_allowlisted,
+        cast(null as boolean) as is_role_address,
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at
+
+    from vanished
+    {%- endif %}
 
 )
 

@@ -1,7 +1,8 @@
 {# One row per graph edge: two identifiers that co-occur in one record, with
    the record as provenance (source, record, when the record was seen). Each
-   record is a star around its smallest node, which links all of its
-   identifiers with the fewest edges. Shared identifiers link nothing; every
+   record is a star around its smallest identifier_id, which links all of its
+   identifiers with the fewest edges (by identifier, not node id: node ids
+   depend on the order identifiers arrived in). Shared identifiers link nothing; every
    identifier also gets a self-loop so that one with no edge still becomes a
    person. #}
 with
@@ -34,14 +35,27 @@ linkable as (
 
 ),
 
-record_hubs as (
+record_smallest_identifiers as (
 
     select
         record_id,
-        min(node_id) as hub_node_id
+        min(identifier_id) as identifier_id
 
     from linkable
     group by 1
+
+),
+
+record_hubs as (
+
+    select
+        linkable.record_id,
+        linkable.node_id as hub_node_id
+
+    from linkable
+    inner join record_smallest_identifiers
+        on linkable.record_id = record_smallest_identifiers.record_id
+        and linkable.identifier_id = record_smallest_identifiers.identifier_id
 
 ),
 
@@ -91,8 +105,10 @@ final as (
 
     select
         ---------- ids
+        {# from identifier ids, not node ids: the same edge keeps its id
+           (and a conflict its conflict_id) when node ids are renumbered #}
         {{ hash_identifier(
-            "cast(unioned.node_a as " ~ dbt.type_string() ~ ") || '-' || cast(unioned.node_b as " ~ dbt.type_string() ~ ")"
+            "identifiers_a.identifier_id || '-' || identifiers_b.identifier_id"
             ~ " || '|' || coalesce(unioned.record_id, 'self')"
         ) }} as edge_id,
         unioned.node_a,

@@ -5,7 +5,9 @@
    here, and the three hash columns were 40% of its write time.
    Incremental on DuckDB: a run writes only the touches that are new or
    changed since the last build and those whose person, device_id or
-   user_id changed (a new file can merge persons, a signup adds a user). #}
+   user_id changed (a new file can merge persons, a signup adds a user).
+   _resolved_at marks the rows each run writes: the export gate reads only
+   the rows written since it last ran. #}
 {{ config(**incremental_chain_config(
     touch_staging_models(), unique_key='touch_id'
 )) }}
@@ -78,7 +80,8 @@ final as (
         ---------- provenance
         touches.source_file,
         touches.source_row_number,
-        touches._loaded_at
+        touches._loaded_at,
+        {{ resolved_write_marker(scope) }} as _resolved_at
 
     from touches
     left join clustered as by_email
