@@ -10,10 +10,10 @@
    so far, or none before their first run. Evaluated once per run by
    int_amplitude__gated, which both exports and the review read.
    `since` (from amplitude_gate_since): when set, the event candidates are
-   only the touches int_touches_resolved wrote after that marker, plus the
-   events `previous` (the gate's last result) still held or not yet
-   exported: every other touch was judged by an earlier run and exported
-   then, or was no candidate and has not changed. #}
+   only the touches int_touches_resolved wrote after since.marker, plus the
+   events `previous` (the gate's last result) held back (since.held_only)
+   or all of them: every other touch was judged by an earlier run and
+   exported then, or was no candidate and has not changed. #}
 {% macro amplitude_gate(events_relation, identifies_relation, previous=none, since=none) -%}
 {#- The candidates not yet exported in their own relation, as a subquery
     each reader inlines: DuckDB then reads only the columns a reader uses.
@@ -33,15 +33,18 @@
             {#- the marker filter skips whole row groups: appends add new ones -#}
             select 'events' as export_kind, {{ columns }}
             from {{ ref('int_amplitude__event_candidates') }}
-            where _resolved_at > {{ since }}
+            where _resolved_at > {{ since.marker }}
             union all
             select 'events' as export_kind, {{ columns }}
             from {{ previous }} as carried
             where carried.export_kind = 'events'
+                {%- if since.held_only %}
+                and carried.hold_reason is not null
+                {%- endif %}
                 and carried.insert_id not in (
                     select insert_id
                     from {{ ref('int_amplitude__event_candidates') }}
-                    where _resolved_at > {{ since }}
+                    where _resolved_at > {{ since.marker }}
                 )
         {%- endif -%}
     {%- endset -%}
