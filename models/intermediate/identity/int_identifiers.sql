@@ -15,17 +15,20 @@
 {# an append reads which touches were rewritten from here #}
 -- depends_on: {{ ref('int_touches_unioned') }}
 {% set scope = incremental_scope() %}
+{# The evidence is read as the table, not a CTE: DuckDB materializes a CTE
+   read more than once, with every column (16M rows at 10M touches). An
+   append reads it through the CTEs `evidence` (the affected identifiers'
+   rows) and `record_evidence` (all rows of their records). #}
+{% set all_evidence = ref('int_identifiers_unioned') %}
+{% set evidence = 'evidence' if scope.mode == 'append' else all_evidence %}
+{% set record_evidence = (
+    'record_evidence' if scope.mode == 'append' else all_evidence
+) %}
 {% set max_names = var('identity__max_names_per_identifier') %}
 {% set max_emails = var('identity__max_emails_per_phone') %}
 with
 
 {% if scope.mode == 'append' -%}
-all_evidence as (
-
-    select * from {{ ref('int_identifiers_unioned') }}
-
-),
-
 previous as (
 
     select
@@ -57,7 +60,7 @@ record_counts_now as (
         identifier_id,
         count(*) as record_count
 
-    from all_evidence
+    from {{ all_evidence }} as all_evidence
     group by 1
 
 ),
@@ -67,7 +70,7 @@ record_counts_now as (
 affected as (
 
     select identifier_id
-    from all_evidence
+    from {{ all_evidence }} as all_evidence
     where record_id in (select record_id from rewritten_records)
 
     union
@@ -86,7 +89,7 @@ affected as (
 evidence as (
 
     select *
-    from all_evidence
+    from {{ all_evidence }} as all_evidence
     where identifier_id in (select identifier_id from affected)
 
 ),
@@ -94,7 +97,7 @@ evidence as (
 record_evidence as (
 
     select *
-    from all_evidence
+    from {{ all_evidence }} as all_evidence
     where record_id in (select record_id from evidence)
 
 ),
@@ -112,18 +115,6 @@ vanished as (
         from record_counts_now
         where record_counts_now.identifier_id = previous.identifier_id
     )
-
-),
-{%- else -%}
-evidence as (
-
-    select * from {{ ref('int_identifiers_unioned') }}
-
-),
-
-record_evidence as (
-
-    select * from evidence
 
 ),
 {%- endif %}
@@ -154,7 +145,7 @@ per_identifier_facts as (
         count(*) as record_count,
         bool_or(is_role_address) as is_role_address
 
-    from evidence
+    from {{ evidence }}
     group by 1
 
 ),
@@ -165,7 +156,7 @@ identifier_names as (
         identifier_id,
         name_sha256
 
-    from evidence
+    from {{ evidence }}
     where name_sha256 is not null
 
 ),
@@ -187,7 +178,7 @@ record_users as (
         record_id,
         user_id
 
-    from record_evidence
+    from {{ record_evidence }}
     where identifier_type = 'user_id'
 
 ),
@@ -198,7 +189,7 @@ identifier_users as (
         evidence.identifier_id,
         record_users.user_id
 
-    from evidence
+    from {{ evidence }} as evidence
     inner join record_users
         on evidence.record_id = record_users.record_id
 
@@ -222,7 +213,7 @@ record_emails as (
         record_id,
         identifier_sha256 as email_sha256
 
-    from record_evidence
+    from {{ record_evidence }}
     where identifier_type = 'email'
 
 ),
@@ -233,7 +224,7 @@ phone_emails as (
         evidence.identifier_id,
         record_emails.email_sha256
 
-    from evidence
+    from {{ evidence }} as evidence
     inner join record_emails
         on evidence.record_id = record_emails.record_id
     where evidence.identifier_type = 'phone'

@@ -35,27 +35,16 @@ linkable as (
 
 ),
 
-record_smallest_identifiers as (
-
-    select
-        record_id,
-        min(identifier_id) as identifier_id
-
-    from linkable
-    group by 1
-
-),
-
+{# the node of the record's smallest identifier_id: compared as strings
+   once per row, cheaper than a min() of the strings joined back #}
 record_hubs as (
 
     select
-        linkable.record_id,
-        linkable.node_id as hub_node_id
+        record_id,
+        {{ value_at_min('node_id', 'identifier_id') }} as hub_node_id
 
     from linkable
-    inner join record_smallest_identifiers
-        on linkable.record_id = record_smallest_identifiers.record_id
-        and linkable.identifier_id = record_smallest_identifiers.identifier_id
+    group by 1
 
 ),
 
