@@ -69,24 +69,27 @@
         {%- endif %}
     )
 {%- endset -%}
+{#- Everything exported so far, as a subquery with the given columns. -#}
+{%- set exported_all = {} -%}
+{%- for width, columns in [('narrow', 'insert_id'), ('wide', 'insert_id, user_id, device_id')] -%}
+    {%- set sql -%}
+        (
+            {% for kind, relation in [('events', events_relation), ('identifies', identifies_relation)] if relation is not none -%}
+            select '{{ kind }}' as export_kind, {{ columns }} from {{ relation }}
+            union all
+            {% endfor -%}
+            select
+                cast(null as {{ dbt.type_string() }}) as export_kind
+                {%- for column in columns.split(', ') %},
+                cast(null as {{ dbt.type_string() }}) as {{ column }}
+                {%- endfor %}
+            where 1 = 0
+        )
+    {%- endset -%}
+    {%- do exported_all.update({width: sql}) -%}
+{%- endfor -%}
 with
-
-exported as (
-
-    {% for kind, relation in [('events', events_relation), ('identifies', identifies_relation)] if relation is not none -%}
-    select '{{ kind }}' as export_kind, insert_id, user_id, device_id from {{ relation }}
-    union all
-    {% endfor -%}
-    select
-        cast(null as {{ dbt.type_string() }}) as export_kind,
-        cast(null as {{ dbt.type_string() }}) as insert_id,
-        cast(null as {{ dbt.type_string() }}) as user_id,
-        cast(null as {{ dbt.type_string() }}) as device_id
-    where 1 = 0
-
-),
-{%- if has_exports %}
-
+{% if has_exports %}
 pending_keys as (
 
     select
@@ -101,13 +104,29 @@ pending_keys as (
     ) as candidates
     where not exists (
         select 1
-        from exported
+        from {{ exported_all['narrow'] }} as exported
         where exported.export_kind = candidates.export_kind
             and exported.insert_id = candidates.insert_id
     )
 
 ),
-{%- endif %}
+{% endif %}
+{#- The exported rows the checks below can meet: those sharing an insert_id
+    or a device_id with a pending row. Filtering the export by the few
+    pending keys streams it; checking against all of it held every
+    exported key in memory. -#}
+exported as (
+
+    select *
+    from {{ exported_all['wide'] }} as exported
+    where exported.insert_id in (select pending.insert_id from {{ pending }} as pending)
+        or exported.device_id in (
+            select pending.device_id
+            from {{ pending }} as pending
+            where pending.device_id is not null
+        )
+
+),
 
 reused_insert_ids as (
 
