@@ -38,7 +38,7 @@ CHAIN = {
     "int_identifiers_clustered": "intermediate",
 }
 # Ids that depend on the order identifiers arrived in, and when a file was loaded or a row written.
-NOT_COMPARED = ["_loaded_at", "_resolved_at", "node_id", "component_id"]
+NOT_COMPARED = ["_loaded_at", "_resolved_at", "_clustered_at", "node_id", "component_id"]
 # The reference rebuilds the chain and the graph between int_identifiers and int_identifiers_clustered.
 REFERENCE_SELECTION = [*CHAIN, "int_identifiers+,+int_identifiers_clustered"]
 

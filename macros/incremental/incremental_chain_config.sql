@@ -3,8 +3,11 @@
     of its last build (kept in the table's comment), a table elsewhere.
     `roots`: the models whose _loaded_at rows it depends on (ref'd here on DuckDB).
     `unique_key`: the rows an append replaces (none: it only adds rows).
-    `post_hooks`: run after the rows are written, in the same transaction. -#}
-{% macro incremental_chain_config(roots, unique_key=none, post_hooks=[]) %}
+    `post_hooks`: run after the rows are written, in the same transaction.
+    `read_marks`: {key: [model, column]}, the marks (monotonic_write_marker)
+    of other models' rows up to which this build read, recorded in its state
+    for incremental_read_mark. -#}
+{% macro incremental_chain_config(roots, unique_key=none, post_hooks=[], read_marks={}) %}
     {%- if target.type != 'duckdb' -%}
         {{ return({'materialized': 'table'}) }}
     {%- endif -%}
@@ -19,7 +22,7 @@
         'incremental_strategy': 'delete+insert' if unique_key else 'append',
         'unique_key': unique_key,
         'on_schema_change': 'sync_all_columns',
-        'meta': {'incremental_roots': roots},
+        'meta': {'incremental_roots': roots, 'incremental_read_marks': read_marks},
         'pre_hook': ['{{ incremental_scope_reset() }}'],
         'post_hook': post_hooks + ['{{ incremental_scope_commit() }}'],
     }) }}

@@ -26,7 +26,26 @@
     {%- if counted | int != state.get('root_rows') -%}
         {{ return(rebuild) }}
     {%- endif -%}
-    {{ return({'mode': 'append', 'watermark': state.get('watermark')}) }}
+    {{ return({'mode': 'append', 'watermark': state.get('watermark'), 'state': state}) }}
+{% endmacro %}
+
+{#- For an append: the mark (a SQL timestamp literal) up to which the model
+    read the rows of the model named for `key` in meta.incremental_read_marks
+    (`[model, column]`, column filled by monotonic_write_marker) at its last
+    build, so that it reads only the rows written after it. None when there
+    is no such mark, or when no row is marked at or after it any more (that
+    model was rebuilt with the clock set back): then read everything. -#}
+{% macro incremental_read_mark(scope, key) %}
+    {%- set mark = scope.get('state', {}).get(key) if scope.mode == 'append' else none -%}
+    {%- if not mark -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set marked = config.get('meta', {}).get('incremental_read_marks', {})[key] -%}
+    {%- set literal = dbt.string_literal(mark) ~ '::timestamp' -%}
+    {%- set found = run_query(
+        'select coalesce(max(' ~ marked[1] ~ ') >= ' ~ literal ~ ', false) from ' ~ ref(marked[0])
+    ) -%}
+    {{ return(literal if found.columns[0].values()[0] else none) }}
 {% endmacro %}
 
 {#- The state in the comment of `relation`, or none. -#}
@@ -85,15 +104,25 @@
         {%- for name in config.get('meta', {}).get('incremental_roots', []) -%}
             {%- do maxima.append('(select max(_loaded_at) from ' ~ engine_ref(name) ~ ')') -%}
         {%- endfor -%}
+        {%- set marks = config.get('meta', {}).get('incremental_read_marks', {}) -%}
+        {%- set mark_sql = [] -%}
+        {%- for key in marks -%}
+            {%- do mark_sql.append(
+                ', (select cast(max(' ~ marks[key][1] ~ ') as varchar) from ' ~ ref(marks[key][0]) ~ ')'
+            ) -%}
+        {%- endfor -%}
         {%- set found = run_query(
             'select cast(greatest(' ~ (maxima | join(', ')) ~ ') as varchar), '
-            ~ incremental_scope_count_sql(none)
+            ~ incremental_scope_count_sql(none) ~ (mark_sql | join(''))
         ) -%}
         {%- set state = {
             'fingerprint': project_logic_fingerprint(),
             'watermark': found.columns[0].values()[0],
             'root_rows': found.columns[1].values()[0] | int,
         } -%}
+        {%- for key in marks -%}
+            {%- do state.update({key: found.columns[2 + loop.index0].values()[0]}) -%}
+        {%- endfor -%}
         comment on table {{ this }} is {{ dbt.string_literal(tojson(state)) }}
     {%- endif -%}
 {% endmacro %}

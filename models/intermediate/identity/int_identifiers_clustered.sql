@@ -5,7 +5,29 @@
    the same on every run and on --full-refresh while the evidence stands, a
    merge keeps the older person's ids, and a late older observation does
    not move an anchor. The person's Amplitude device_id is the anchor's
-   hash. #}
+   hash.
+   Incremental on DuckDB: every row is computed, but a run writes only the
+   identifiers that are new or whose row changed, marked with
+   _clustered_at, and deletes those gone from int_identifiers; so
+   int_touches_resolved can find the touches whose person changed from the
+   few identifiers written since its last build. #}
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='identifier_id',
+    on_schema_change='sync_all_columns',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} as kept where not exists ("
+        ~ "select 1 from {{ ref('int_identifiers') }} as current_identifiers"
+        ~ " where current_identifiers.identifier_id = kept.identifier_id"
+        ~ "){% endif %}",
+    ],
+) }}
+{% set compared_columns = [
+    'person_id', 'device_id', 'user_id', 'owner_user_id', 'node_id',
+    'identifier_type', 'identifier_sha256', 'anchor_identifier_id',
+    'shared_reason', 'is_shared', 'first_seen_at', 'person_registered_at',
+] %}
 with
 
 identifiers as (
@@ -101,7 +123,8 @@ final as (
 
         ---------- timestamps
         clustered.first_seen_at,
-        anchors.person_registered_at
+        anchors.person_registered_at,
+        {{ monotonic_write_marker('_clustered_at') }} as _clustered_at
 
     from clustered
     inner join anchors
@@ -110,5 +133,15 @@ final as (
         on clustered.component_id = component_users.component_id
 
 )
-
+{% if is_incremental() %}
+select final.*
+from final
+left join {{ this }} as previous
+    on final.identifier_id = previous.identifier_id
+where previous.identifier_id is null
+    {%- for column in compared_columns %}
+    or final.{{ column }} is distinct from previous.{{ column }}
+    {%- endfor %}
+{% else %}
 select * from final
+{% endif %}

@@ -6,14 +6,53 @@
    Incremental on DuckDB: a run writes only the touches that are new or
    changed since the last build and those whose person, device_id or
    user_id changed (a new file can merge persons, a signup adds a user).
+   It finds them from the identifiers int_identifiers_clustered wrote since
+   the last build, or, without that mark, by comparing every touch.
    _resolved_at marks the rows each run writes: the export gate reads only
    the rows written since it last ran. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models(), unique_key='touch_id'
+    touch_staging_models(),
+    unique_key='touch_id',
+    read_marks={'clustered_mark': ['int_identifiers_clustered', '_clustered_at']},
 )) }}
 {% set scope = incremental_scope() %}
+{% set clustered_mark = incremental_read_mark(scope, 'clustered_mark') %}
 with
-{% if scope.mode == 'append' %}
+{% if scope.mode == 'append' and clustered_mark is not none %}
+
+{#- A touch's person, device_id and user_id are those of its email's or
+    phone's identifier, so an append writes the touches loaded since the
+    last build and those holding an identifier int_identifiers_clustered
+    wrote since (its row changed: a merge, a split, a signup). -#}
+reassigned as (
+
+    select
+        identifier_type,
+        identifier_sha256
+
+    from {{ ref('int_identifiers_clustered') }}
+    where _clustered_at > {{ clustered_mark }}
+
+),
+
+touches_to_write as (
+
+    select touch_id
+    from {{ ref('int_touches_unioned') }}
+    where {{ loaded_since_scope(scope) }}
+        or email_sha256 in (
+            select identifier_sha256
+            from reassigned
+            where identifier_type = 'email'
+        )
+        or phone_sha256 in (
+            select identifier_sha256
+            from reassigned
+            where identifier_type = 'phone'
+        )
+
+),
+{% elif scope.mode == 'append' %}
 
 {#- An append first finds, on narrow columns, the touches to write: new or
     changed since the last build, or resolved differently now; only those
@@ -81,7 +120,7 @@ final as (
         touches.source_file,
         touches.source_row_number,
         touches._loaded_at,
-        {{ resolved_write_marker(scope) }} as _resolved_at
+        {{ monotonic_write_marker('_resolved_at') }} as _resolved_at
 
     from touches
     left join clustered as by_email
