@@ -6,8 +6,8 @@ One database, in sequence, on a copy of the demo folder:
    an attendee, and a registrant now giving the phone of an earlier anonymous call, which merges two
    persons), a call log that sorts first and re-exports a known call with another duration and caller
    phone (the old phone leaves that call but stays in a Zoom report), an offline list that re-exports a
-   known touch with another phone (the old phone leaves every record), and the signup of a lead; then a
-   rerun with nothing new;
+   known touch with another phone (the old phone leaves every record), the signup of a lead and an older
+   row of a user, which moves her signup time; then a rerun with nothing new;
 3. a loaded Zoom report removed from the folder;
 4. a var the staging reads changed (the Zoom time zone).
 After each step, the chain's tables are compared with a reference: a copy of the database where the same
@@ -79,7 +79,13 @@ EARLIER_BADGE_SCANS = (
     "ts-0002,saastr_2026,Trade Show Visit,2026-05-12T15:05:00Z,mailto:Oscar.Reyes@Wayne-Ent.com,"
     '+1 415 867 9913,Oscar Reyes,"{""booth"": ""B7"", ""show"": ""SaaStr 2026""}"\n'
 )
-BOB_SIGNS_UP = "user_id,email,phone,created_at\nusr_10105,bob.martins@contoso.io,,2026-05-02T10:00:00Z\n"
+# Bob signs up; and an export of Frank's account older than the one loaded moves his signup time
+# earlier (his touches' days to signup change, though nothing else about them does).
+BOB_SIGNS_UP = (
+    "user_id,email,phone,created_at\n"
+    "usr_10105,bob.martins@contoso.io,,2026-05-02T10:00:00Z\n"
+    "usr_10002,frank.osei@initech.com,+49 30 901820,2026-04-10T12:00:00Z\n"
+)
 
 
 def chain_rows(database):

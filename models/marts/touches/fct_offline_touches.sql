@@ -2,11 +2,16 @@
    product user it became: the table to answer "did attending raise
    conversion?". Incremental on DuckDB: a run writes the touches that are
    new or changed and those whose person, device_id, user_id or signup time
-   changed. #}
+   changed: the touches int_touches_resolved wrote since the last build,
+   and those of users with rows loaded since (an earlier signup row moves
+   the signup time). #}
 {{ config(**incremental_chain_config(
-    touch_staging_models(), unique_key='touch_id'
+    touch_staging_models() + ['stg_app__users'],
+    unique_key='touch_id',
+    read_marks={'resolved_mark': ['int_touches_resolved', '_resolved_at']},
 )) }}
 {% set scope = incremental_scope() %}
+{% set resolved_mark = incremental_read_mark(scope, 'resolved_mark') %}
 with
 
 persons as (
@@ -17,7 +22,21 @@ persons as (
     from {{ ref('dim_persons') }}
 
 ),
-{%- if scope.mode == 'append' %}
+{%- if scope.mode == 'append' and resolved_mark is not none %}
+
+touches_to_write as (
+
+    select touch_id
+    from {{ ref('int_touches_resolved') }}
+    where _resolved_at > {{ resolved_mark }}
+        or user_id in (
+            select user_id
+            from {{ ref('stg_app__users') }}
+            where {{ loaded_since_scope(scope) }}
+        )
+
+),
+{%- elif scope.mode == 'append' %}
 
 {#- An append first finds, on narrow columns, the touches to write: new or
     changed since the last build, or with another person, device_id,
