@@ -112,19 +112,22 @@ pending_keys as (
 ),
 {% endif %}
 {#- The exported rows the checks below can meet: those sharing an insert_id
-    or a device_id with a pending row. Filtering the export by the few
+    or a device_id with a pending row (none before the first export: the
+    filter would then read every candidate again). Filtering the export by the few
     pending keys streams it; checking against all of it held every
     exported key in memory. -#}
 exported as (
 
     select *
     from {{ exported_all['wide'] }} as exported
+    {%- if has_exports %}
     where exported.insert_id in (select pending.insert_id from {{ pending }} as pending)
         or exported.device_id in (
             select pending.device_id
             from {{ pending }} as pending
             where pending.device_id is not null
         )
+    {%- endif %}
 
 ),
 
