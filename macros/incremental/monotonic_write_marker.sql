@@ -5,7 +5,7 @@
 {% macro monotonic_write_marker(column) %}
     {%- set started = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')
         ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
-    {%- if is_incremental() -%}
+    {%- if incremental_has_column(column) -%}
         greatest(
             {{ started }},
             (select max({{ column }}) from {{ this }}) + interval '1 microsecond'

@@ -1,0 +1,66 @@
+"""A database built before the write marks existed (no `_resolved_at`, no `_clustered_at`, no recorded
+state) upgrades in one `dbt build`: the models that mark their rows start marking them, and a later run
+appends as usual."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import DEMO_RAW, query, run_dbt
+from test_exports_exactly_once import add_new_call_file
+
+MARKED = {
+    "intermediate.int_touches_resolved": "_resolved_at",
+    "intermediate.int_identifiers_clustered": "_clustered_at",
+}
+
+
+def as_before_the_marks(database):
+    """Drop the mark columns and every recorded state, as a build of the earlier release left them."""
+    connection = duckdb.connect(str(database))
+    try:
+        for table, column in MARKED.items():
+            connection.execute(f"alter table {table} drop column {column}")
+        stated = connection.execute(
+            "select schema_name, table_name from duckdb_tables() where comment like '{%'"
+        ).fetchall()
+        for schema, table in stated:
+            connection.execute(f"comment on table {schema}.{table} is null")
+    finally:
+        connection.close()
+
+
+def unmarked_rows(database):
+    return {
+        table: query(database, f"select count(*) from {table} where {column} is null")[0][0]
+        for table, column in MARKED.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory):
+    work = tmp_path_factory.mktemp("upgrade")
+    raw, database = work / "raw", work / "upgrade.duckdb"
+    shutil.copytree(DEMO_RAW, raw)
+    variables = {"identity__raw_path": raw, "identity__export_path": work / "exports"}
+    run_dbt(["build"], database, **variables)
+    exported_before = query(database, "select count(*) from export_amplitude__events")[0][0]
+    as_before_the_marks(database)
+    upgrade = run_dbt(["build"], database, check=False, **variables)
+    state = {"upgrade": upgrade, "unmarked": unmarked_rows(database)}
+    add_new_call_file(raw)
+    state["next"] = run_dbt(["build"], database, check=False, **variables)
+    state["exported"] = (exported_before, query(database, "select count(*) from export_amplitude__events")[0][0])
+    return state
+
+
+def test_the_upgrade_build_passes_and_marks_every_row(upgraded):
+    assert upgraded["upgrade"].returncode == 0, upgraded["upgrade"].stdout[-3000:]
+    assert upgraded["unmarked"] == {table: 0 for table in MARKED}
+
+
+def test_the_next_run_exports_the_new_call_once(upgraded):
+    assert upgraded["next"].returncode == 0, upgraded["next"].stdout[-3000:]
+    before, after = upgraded["exported"]
+    assert after == before + 1
