@@ -133,7 +133,7 @@ final as (
         on clustered.component_id = component_users.component_id
 
 )
-{#- a table from before _clustered_at existed is written whole, once -#}
+{# a table from before _clustered_at existed is written whole, once #}
 {% if incremental_has_column('_clustered_at') %}
 select final.*
 from final
