@@ -43,6 +43,15 @@ def query(database, sql, params=None):
         connection.close()
 
 
+def execute(database, sql, params=None):
+    """Run one statement that writes to a built database (to plant or alter a state), then close it."""
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute(sql, params or [])
+    finally:
+        connection.close()
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory):
     """The demo pipeline built once into a scratch database: (database, export path)."""

@@ -5,10 +5,9 @@ build when a rule-breaking row sits in an export relation."""
 import hashlib
 import shutil
 
-import duckdb
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import DEMO_RAW, execute, query, run_dbt
 from test_exports_exactly_once import BOB_DEVICE, add_bob_signup_and_touch
 
 PLANTED_USER = "usr_planted"
@@ -16,14 +15,6 @@ PLANTED_USER = "usr_planted"
 
 def sha256(text):
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def execute(database, sql, params=None):
-    connection = duckdb.connect(str(database))
-    try:
-        connection.execute(sql, params or [])
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")

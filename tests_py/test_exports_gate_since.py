@@ -15,10 +15,9 @@ After each build, every event and identify candidate is in its export relation o
 import json
 import shutil
 
-import duckdb
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import DEMO_RAW, execute, query, run_dbt
 from test_exports_exactly_once import (
     BOB_DEVICE,
     NEW_CALLER_DEVICE,
@@ -32,14 +31,6 @@ CANDIDATES = {
     "events": "intermediate.int_amplitude__event_candidates",
     "identifies": "intermediate.int_amplitude__identify_candidates",
 }
-
-
-def execute(database, sql, params=None):
-    connection = duckdb.connect(str(database))
-    try:
-        connection.execute(sql, params or [])
-    finally:
-        connection.close()
 
 
 def unaccounted(database):
