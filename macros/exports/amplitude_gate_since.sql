@@ -13,16 +13,13 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set state = incremental_scope_state(previous) -%}
-    {%- if state is none or state.get('fingerprint') != project_logic_fingerprint()
-        or not state.get('resolved_marker') -%}
+    {%- if state is none or state.get('fingerprint') != project_logic_fingerprint() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set marker = dbt.string_literal(state.get('resolved_marker')) ~ '::timestamp' -%}
-    {%- set found = run_query(
-        'select coalesce(max(_resolved_at) >= ' ~ marker ~ ', false) from '
-        ~ ref('int_touches_resolved')
+    {%- set marker = reached_write_mark(
+        ref('int_touches_resolved'), '_resolved_at', state.get('resolved_marker')
     ) -%}
-    {%- if not found.columns[0].values()[0] -%}
+    {%- if marker is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set held_only = state.get('passed_events') == 0 -%}

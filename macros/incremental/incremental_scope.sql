@@ -36,16 +36,11 @@
     is no such mark, or when no row is marked at or after it any more (that
     model was rebuilt with the clock set back): then read everything. -#}
 {% macro incremental_read_mark(scope, key) %}
-    {%- set mark = scope.get('state', {}).get(key) if scope.mode == 'append' else none -%}
-    {%- if not mark -%}
+    {%- if scope.mode != 'append' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set marked = config.get('meta', {}).get('incremental_read_marks', {})[key] -%}
-    {%- set literal = dbt.string_literal(mark) ~ '::timestamp' -%}
-    {%- set found = run_query(
-        'select coalesce(max(' ~ marked[1] ~ ') >= ' ~ literal ~ ', false) from ' ~ ref(marked[0])
-    ) -%}
-    {{ return(literal if found.columns[0].values()[0] else none) }}
+    {{ return(reached_write_mark(ref(marked[0]), marked[1], scope.get('state', {}).get(key))) }}
 {% endmacro %}
 
 {#- The state in the comment of `relation`, or none. -#}

@@ -108,8 +108,6 @@ vanished as (
 
     select previous.identifier_id
     from previous
-    inner join affected
-        on previous.identifier_id = affected.identifier_id
     where not exists (
         select 1
         from record_counts_now
