@@ -1,4 +1,4 @@
-"""The incremental chain (staging, touches, fct_offline_touches, the graph's evidence and identifiers) equals a rebuild.
+"""The incremental chain (staging, touches, fct_offline_touches, the graph's evidence, identifiers and edges) equals a rebuild.
 
 One database, in sequence, on a copy of the demo folder:
 1. a first build;
@@ -6,8 +6,9 @@ One database, in sequence, on a copy of the demo folder:
    an attendee, and a registrant now giving the phone of an earlier anonymous call, which merges two
    persons), a call log that sorts first and re-exports a known call with another duration and caller
    phone (the old phone leaves that call but stays in a Zoom report), an offline list that re-exports a
-   known touch with another phone (the old phone leaves every record), the signup of a lead and an older
-   row of a user, which moves her signup time; then a rerun with nothing new;
+   known touch with another phone (the old phone leaves every record), the signup of a lead, an older
+   row of a user, which moves her signup time, and a new user giving another user's phone, which turns
+   it shared in a record no new file holds; then a rerun with nothing new;
 3. a loaded Zoom report removed from the folder;
 4. a var the staging reads changed (the Zoom time zone).
 After each step, the chain's tables are compared with a reference: a copy of the database where the same
@@ -36,9 +37,13 @@ CHAIN = {
     "int_identifiers_unioned": "intermediate",
     "int_identifiers": "intermediate",
     "int_identifiers_clustered": "intermediate",
+    "int_identity_edges": "intermediate",
 }
 # Ids that depend on the order identifiers arrived in, and when a file was loaded or a row written.
-NOT_COMPARED = ["_loaded_at", "_resolved_at", "_clustered_at", "node_id", "component_id"]
+NOT_COMPARED = [
+    "_loaded_at", "_resolved_at", "_clustered_at", "_shared_changed_at",
+    "node_id", "node_a", "node_b", "component_id",
+]
 # The reference rebuilds the chain and the graph between int_identifiers and int_identifiers_clustered.
 REFERENCE_SELECTION = [*CHAIN, "int_identifiers+,+int_identifiers_clustered"]
 
@@ -79,12 +84,16 @@ EARLIER_BADGE_SCANS = (
     "ts-0002,saastr_2026,Trade Show Visit,2026-05-12T15:05:00Z,mailto:Oscar.Reyes@Wayne-Ent.com,"
     '+1 415 867 9913,Oscar Reyes,"{""booth"": ""B7"", ""show"": ""SaaStr 2026""}"\n'
 )
-# Bob signs up; and an export of Frank's account older than the one loaded moves his signup time
-# earlier (his touches' days to signup change, though nothing else about them does).
+# Bob signs up; an export of Frank's account older than the one loaded moves his signup time
+# earlier (his touches' days to signup change, though nothing else about them does); and a new user
+# gives Nora's phone, which now belongs to two users: it is shared, and stops linking in Nora's
+# own record, which no new file holds.
+NORA_PHONE = "+16175550142"
 BOB_SIGNS_UP = (
     "user_id,email,phone,created_at\n"
     "usr_10105,bob.martins@contoso.io,,2026-05-02T10:00:00Z\n"
     "usr_10002,frank.osei@initech.com,+49 30 901820,2026-04-10T12:00:00Z\n"
+    "usr_10106,ops@nora-quinn-family.net,+1 (617) 555-0142,2026-05-20T10:00:00Z\n"
 )
 
 
@@ -110,6 +119,14 @@ def rebuilt_rows(database, workdir, settings):
 
 def node_ids(database):
     return dict(query(database, "select identifier_id, node_id from intermediate.int_identifiers"))
+
+
+def is_shared(database, identifier_id):
+    return query(database, "select is_shared from intermediate.int_identifiers where identifier_id = ?", [identifier_id])[0][0]
+
+
+def record_edges(database, record_id):
+    return query(database, "select count(*) from intermediate.int_identity_edges where record_id = ?", [record_id])[0][0]
 
 
 def record_count(database, identifier_id):
@@ -173,10 +190,12 @@ def steps(tmp_path_factory):
     state["new_before"] = chain_rows(database)
     state["nodes_before"] = node_ids(database)
     state["alice_phone_before"] = record_count(database, phone_identifier("+14158672301"))
+    state["nora_before"] = (is_shared(database, phone_identifier(NORA_PHONE)), record_edges(database, "user:usr_10004"))
     run_dbt(["build"], database, **settings)
     run_dbt(["build"], database, **settings)  # nothing new
     state["nodes_new"] = node_ids(database)
     state["alice_phone_new"] = record_count(database, phone_identifier("+14158672301"))
+    state["nora_new"] = (is_shared(database, phone_identifier(NORA_PHONE)), record_edges(database, "user:usr_10004"))
     state["new_planted"] = planted_rows(database, "stg_zoom__webinar_attendees")
     state["new"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_new", settings))
 
@@ -234,6 +253,13 @@ def test_identifiers_keep_their_node_ids_and_follow_records_they_leave(steps):
     # (the comparison with the rebuild checks every count).
     assert phone_identifier("+14158679912") in before and phone_identifier("+14158679912") not in after
     assert steps["alice_phone_new"] == steps["alice_phone_before"] - 1 >= 1
+
+
+def test_a_verdict_turned_shared_unlinks_a_record_no_new_file_holds(steps):
+    # Nora's record (user_id, email, phone) is a star of two edges; her phone, now shared, drops out of it.
+    # The comparison with the rebuild checks the edges themselves.
+    assert steps["nora_before"] == (False, 2)
+    assert steps["nora_new"] == (True, 1)
 
 
 def test_merged_persons_and_a_signup_reach_touches_of_untouched_files(steps):

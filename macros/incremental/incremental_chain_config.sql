@@ -3,11 +3,15 @@
     of its last build (kept in the table's comment), a table elsewhere.
     `roots`: the models whose _loaded_at rows it depends on (ref'd here on DuckDB).
     `unique_key`: the rows an append replaces (none: it only adds rows).
+    `pre_hooks`: run before the rows are written, in the same transaction
+    (after a rebuild has emptied the table).
     `post_hooks`: run after the rows are written, in the same transaction.
     `read_marks`: {key: [model, column]}, the marks (monotonic_write_marker)
     of other models' rows up to which this build read, recorded in its state
     for incremental_read_mark. -#}
-{% macro incremental_chain_config(roots, unique_key=none, post_hooks=[], read_marks={}) %}
+{% macro incremental_chain_config(
+    roots, unique_key=none, pre_hooks=[], post_hooks=[], read_marks={}
+) %}
     {%- if target.type != 'duckdb' -%}
         {{ return({'materialized': 'table'}) }}
     {%- endif -%}
@@ -23,7 +27,7 @@
         'unique_key': unique_key,
         'on_schema_change': 'sync_all_columns',
         'meta': {'incremental_roots': roots, 'incremental_read_marks': read_marks},
-        'pre_hook': ['{{ incremental_scope_reset() }}'],
+        'pre_hook': ['{{ incremental_scope_reset() }}'] + pre_hooks,
         'post_hook': post_hooks + ['{{ incremental_scope_commit() }}'],
     }) }}
 {% endmacro %}

@@ -34,7 +34,9 @@ previous as (
     select
         identifier_id,
         node_id,
-        record_count
+        record_count,
+        is_shared,
+        _shared_changed_at
 
     from {{ this }}
 
@@ -42,15 +44,7 @@ previous as (
 
 rewritten_records as (
 
-    select touch_id as record_id
-    from {{ ref('int_touches_unioned') }}
-    where {{ loaded_since_scope(scope) }}
-
-    union all
-
-    select 'user:' || user_id as record_id
-    from {{ ref('stg_app__users') }}
-    where {{ loaded_since_scope(scope) }}
+    {{ identity_records_loaded_since(scope) }}
 
 ),
 
@@ -313,11 +307,18 @@ overridden as (
 ),
 
 {% if scope.mode == 'append' -%}
-{# Old identifiers keep their node ids; new ones are numbered after them. #}
+{# Old identifiers keep their node ids; new ones are numbered after them.
+   The shared verdict's mark moves only when the verdict does. #}
 numbered as (
 
     select
         overridden.*,
+        case
+            when previous.is_shared
+                = (overridden.kept_shared_reason is not null)
+                then previous._shared_changed_at
+            else {{ monotonic_write_marker('_shared_changed_at') }}
+        end as _shared_changed_at,
         coalesce(
             previous.node_id,
             (select coalesce(max(node_id), 0) from previous)
@@ -337,6 +338,8 @@ numbered as (
 
     select
         *,
+        {{ monotonic_write_marker('_shared_changed_at') }}
+            as _shared_changed_at,
         dense_rank() over (order by identifier_id) as node_id
 
     from overridden
@@ -373,7 +376,8 @@ final as (
         is_role_address,
 
         ---------- timestamps
-        first_seen_at
+        first_seen_at,
+        _shared_changed_at
 
     from numbered
     {%- if scope.mode == 'append' %}
@@ -396,7 +400,8 @@ final as (
         cast(null as boolean) as is_shared,
         cast(null as boolean) as is_allowlisted,
         cast(null as boolean) as is_role_address,
-        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as _shared_changed_at
 
     from vanished
     {%- endif %}

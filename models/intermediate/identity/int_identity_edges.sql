@@ -2,16 +2,45 @@
    the record as provenance (source, record, when the record was seen). Each
    record is a star around its smallest identifier_id, which links all of its
    identifiers with the fewest edges (by identifier, not node id: node ids
-   depend on the order identifiers arrived in). Shared identifiers link nothing; every
-   identifier also gets a self-loop so that one with no edge still becomes a
-   person. #}
+   depend on the order identifiers arrived in). Shared identifiers link
+   nothing; every identifier also gets a self-loop so that one with no edge
+   still becomes a person.
+   Incremental on DuckDB: node ids stay across appends of int_identifiers, so
+   a run recomputes only the stars of the records int_identifiers_unioned
+   rewrote and of the records holding an identifier whose shared verdict
+   changed, and the self-loops of identifiers new or changed; the pre-hook
+   deletes the rows they replace. #}
+{{ config(**incremental_chain_config(
+    touch_staging_models() + ['stg_app__users'],
+    pre_hooks=['{{ identity_edges_delete_replaced() }}'],
+    read_marks={'shared_verdicts': ['int_identifiers', '_shared_changed_at']},
+)) }}
+{# an append reads which touches were rewritten from here #}
+-- depends_on: {{ ref('int_touches_unioned') }}
+{% set scope = incremental_scope() %}
 with
 
+{% if scope.mode == 'append' -%}
+recomputed_records as (
+
+    {{ identity_edges_recomputed_records(scope) }}
+
+),
+
+evidence as (
+
+    select *
+    from {{ ref('int_identifiers_unioned') }}
+    where record_id in (select record_id from recomputed_records)
+
+),
+{%- else -%}
 evidence as (
 
     select * from {{ ref('int_identifiers_unioned') }}
 
 ),
+{%- endif %}
 
 identifiers as (
 
@@ -35,12 +64,13 @@ linkable as (
 
 ),
 
-{# the node of the record's smallest identifier_id: compared as strings
+{# the record's smallest identifier_id and its node: compared as strings
    once per row, cheaper than a min() of the strings joined back #}
 record_hubs as (
 
     select
         record_id,
+        min(identifier_id) as hub_identifier_id,
         {{ value_at_min('node_id', 'identifier_id') }} as hub_node_id
 
     from linkable
@@ -53,6 +83,8 @@ record_edges as (
     select distinct
         record_hubs.hub_node_id as node_a,
         linkable.node_id as node_b,
+        record_hubs.hub_identifier_id as identifier_a_id,
+        linkable.identifier_id as identifier_b_id,
         linkable.record_id,
         linkable.source_system,
         case
@@ -68,17 +100,28 @@ record_edges as (
 
 ),
 
+{# an append writes the self-loops the pre-hook deleted or never wrote #}
 self_loops as (
 
     select
         node_id as node_a,
         node_id as node_b,
+        identifier_id as identifier_a_id,
+        identifier_id as identifier_b_id,
         cast(null as {{ dbt.type_string() }}) as record_id,
         cast(null as {{ dbt.type_string() }}) as source_system,
         'self' as evidence_kind,
         first_seen_at as observed_at
 
     from identifiers
+    {%- if scope.mode == 'append' %}
+    where not exists (
+        select 1
+        from {{ this }} as previous
+        where previous.evidence_kind = 'self'
+            and previous.identifier_a_id = identifiers.identifier_id
+    )
+    {%- endif %}
 
 ),
 
@@ -97,27 +140,23 @@ final as (
         {# from identifier ids, not node ids: the same edge keeps its id
            (and a conflict its conflict_id) when node ids are renumbered #}
         {{ hash_identifier(
-            "identifiers_a.identifier_id || '-' || identifiers_b.identifier_id"
-            ~ " || '|' || coalesce(unioned.record_id, 'self')"
+            "identifier_a_id || '-' || identifier_b_id"
+            ~ " || '|' || coalesce(record_id, 'self')"
         ) }} as edge_id,
-        unioned.node_a,
-        unioned.node_b,
-        identifiers_a.identifier_id as identifier_a_id,
-        identifiers_b.identifier_id as identifier_b_id,
-        unioned.record_id,
+        node_a,
+        node_b,
+        identifier_a_id,
+        identifier_b_id,
+        record_id,
 
         ---------- strings
-        unioned.source_system,
-        unioned.evidence_kind,
+        source_system,
+        evidence_kind,
 
         ---------- timestamps
-        unioned.observed_at
+        observed_at
 
     from unioned
-    inner join identifiers as identifiers_a
-        on unioned.node_a = identifiers_a.node_id
-    inner join identifiers as identifiers_b
-        on unioned.node_b = identifiers_b.node_id
 
 )
 
