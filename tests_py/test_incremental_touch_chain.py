@@ -1,4 +1,4 @@
-"""The incremental chain (staging, touches, fct_offline_touches, the graph's evidence, identifiers and edges) equals a rebuild.
+"""The incremental models (staging, touches, the graph's evidence, identifiers and edges, the facts) equal a rebuild.
 
 One database, in sequence, on a copy of the demo folder:
 1. a first build;
@@ -27,6 +27,7 @@ import pytest
 from conftest import DEMO_RAW, query, run_dbt
 
 CHAIN = {
+    "stg_identifiers__emails": "staging",
     "stg_zoom__webinar_attendees": "staging",
     "stg_ringcentral__calls": "staging",
     "stg_offline__touches": "staging",
@@ -232,11 +233,13 @@ def test_new_files_are_appended_and_reach_the_old_rows_they_change(steps):
     # The new files did change old touches: the appends were not empty.
     before = steps["new_before"]
     for model in [
+        "stg_identifiers__emails",
         "int_zoom__webinar_touches",
         "int_touches_unioned",
         "int_touches_resolved",
         "fct_offline_touches",
         "int_identifiers_unioned",
+        "int_identity_edges",
     ]:
         assert rows[model] - before[model], model
     assert len(rows["int_touches_resolved"] & before["int_touches_resolved"]) > 0

@@ -1,4 +1,7 @@
-{# One row per edge that may link: the judged edges without a refusal. #}
+{# One row per edge that may link: the judged edges without a refusal. A
+   view: its one reader, the connected_components materialization, copies
+   its input into a work table anyway. #}
+{{ config(materialized='view') }}
 with
 
 judged as (

@@ -1,7 +1,16 @@
 {# One row per distinct raw email value of any source, parsed once: the
    staging models join back on email_raw. A value is rejected when it is not
    an address (email_rejection_reason), when nothing is left after cleaning,
-   or when it is on the blocklist seed and not on the allowlist seed. #}
+   or when it is on the blocklist seed and not on the allowlist seed.
+   Incremental on DuckDB: a run adds the values of the rows loaded since its
+   last build that the table does not hold yet (a changed seed, macro or var
+   changes the project's fingerprint and rebuilds it). #}
+{{ config(**incremental_chain_config([
+    'base_zoom__attendee_report_rows',
+    'base_app__user_rows',
+    'base_offline__touch_rows',
+])) }}
+{% set scope = incremental_scope() %}
 with
 
 zoom_rows as (
@@ -9,6 +18,7 @@ zoom_rows as (
     select email as email_raw
     from {{ engine_ref('base_zoom__attendee_report_rows') }}
     where load_error is null
+        and {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -17,6 +27,7 @@ user_rows as (
     select email as email_raw
     from {{ engine_ref('base_app__user_rows') }}
     where load_error is null
+        and {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -25,6 +36,7 @@ touch_rows as (
     select email as email_raw
     from {{ engine_ref('base_offline__touch_rows') }}
     where load_error is null
+        and {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -66,6 +78,13 @@ candidates as (
         select * from touch_rows
     ) as unioned
     where nullif(trim(email_raw), '') is not null
+    {%- if scope.mode == 'append' %}
+        and not exists (
+            select 1
+            from {{ this }} as previous
+            where previous.email_raw = unioned.email_raw
+        )
+    {%- endif %}
 
 ),
 
