@@ -1,5 +1,4 @@
-"""A database built before the write marks existed (no `_resolved_at`, no `_clustered_at`, no recorded
-state) upgrades in one `dbt build`: the models that mark their rows start marking them, and a later run
+"""A database built before the write marks existed (none of the MARKED columns, no recorded state) upgrades in one `dbt build`: the models that mark their rows start marking them, and a later run
 appends as usual."""
 
 import shutil
@@ -10,17 +9,19 @@ import pytest
 from conftest import DEMO_RAW, query, run_dbt
 from test_exports_exactly_once import add_new_call_file
 
-MARKED = {
-    "intermediate.int_touches_resolved": "_resolved_at",
-    "intermediate.int_identifiers_clustered": "_clustered_at",
-}
+MARKED = [
+    ("intermediate.int_touches_resolved", "_resolved_at"),
+    ("intermediate.int_identifiers_clustered", "_clustered_at"),
+    ("intermediate.int_identifiers_clustered", "_person_changed_at"),
+    ("intermediate.int_identifiers", "_shared_changed_at"),
+]
 
 
 def as_before_the_marks(database):
     """Drop the mark columns and every recorded state, as a build of the earlier release left them."""
     connection = duckdb.connect(str(database))
     try:
-        for table, column in MARKED.items():
+        for table, column in MARKED:
             connection.execute(f"alter table {table} drop column {column}")
         stated = connection.execute(
             "select schema_name, table_name from duckdb_tables() where comment like '{%'"
@@ -33,8 +34,8 @@ def as_before_the_marks(database):
 
 def unmarked_rows(database):
     return {
-        table: query(database, f"select count(*) from {table} where {column} is null")[0][0]
-        for table, column in MARKED.items()
+        (table, column): query(database, f"select count(*) from {table} where {column} is null")[0][0]
+        for table, column in MARKED
     }
 
 
@@ -57,7 +58,7 @@ def upgraded(tmp_path_factory):
 
 def test_the_upgrade_build_passes_and_marks_every_row(upgraded):
     assert upgraded["upgrade"].returncode == 0, upgraded["upgrade"].stdout[-3000:]
-    assert upgraded["unmarked"] == {table: 0 for table in MARKED}
+    assert upgraded["unmarked"] == {mark: 0 for mark in MARKED}
 
 
 def test_the_next_run_exports_the_new_call_once(upgraded):

@@ -8,9 +8,11 @@
    hash.
    Incremental on DuckDB: every row is computed, but a run writes only the
    identifiers that are new or whose row changed, marked with
-   _clustered_at, and deletes those gone from int_identifiers; so
-   int_touches_resolved can find the touches whose person changed from the
-   few identifiers written since its last build. #}
+   _clustered_at, and deletes those gone from int_identifiers.
+   _person_changed_at moves only when the identifier's person, device_id or
+   user_id does, so int_touches_resolved re-resolves the touches of those
+   few identifiers, not of every shared phone whose counts (in its
+   shared_reason) moved. #}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
@@ -124,7 +126,9 @@ final as (
         ---------- timestamps
         clustered.first_seen_at,
         anchors.person_registered_at,
-        {{ monotonic_write_marker('_clustered_at') }} as _clustered_at
+        {{ monotonic_write_marker('_clustered_at') }} as _clustered_at,
+        {{ monotonic_write_marker('_person_changed_at') }}
+            as _person_changed_at
 
     from clustered
     inner join anchors
@@ -133,9 +137,19 @@ final as (
         on clustered.component_id = component_users.component_id
 
 )
-{# a table from before _clustered_at existed is written whole, once #}
-{% if incremental_has_column('_clustered_at') %}
-select final.*
+{# a table from before the marks existed is written whole, once #}
+{% if incremental_has_column('_clustered_at')
+    and incremental_has_column('_person_changed_at') %}
+select
+    final.* exclude (_person_changed_at),
+    case
+        when final.person_id = previous.person_id
+            and final.device_id is not distinct from previous.device_id
+            and final.user_id is not distinct from previous.user_id
+            then previous._person_changed_at
+        else final._person_changed_at
+    end as _person_changed_at
+
 from final
 left join {{ this }} as previous
     on final.identifier_id = previous.identifier_id

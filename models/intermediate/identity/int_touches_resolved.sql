@@ -6,24 +6,27 @@
    Incremental on DuckDB: a run writes only the touches that are new or
    changed since the last build and those whose person, device_id or
    user_id changed (a new file can merge persons, a signup adds a user).
-   It finds them from the identifiers int_identifiers_clustered wrote since
-   the last build, or, without that mark, by comparing every touch.
+   It finds them from the identifiers whose person, device_id or user_id
+   int_identifiers_clustered changed since the last build
+   (_person_changed_at), or, without that mark, by comparing every touch.
    _resolved_at marks the rows each run writes: the export gate reads only
    the rows written since it last ran. #}
 {{ config(**incremental_chain_config(
     touch_staging_models(),
     unique_key='touch_id',
-    read_marks={'clustered_mark': ['int_identifiers_clustered', '_clustered_at']},
+    read_marks={
+        'person_mark': ['int_identifiers_clustered', '_person_changed_at'],
+    },
 )) }}
 {% set scope = incremental_scope() %}
-{% set clustered_mark = incremental_read_mark(scope, 'clustered_mark') %}
+{% set person_mark = incremental_read_mark(scope, 'person_mark') %}
 with
-{% if scope.mode == 'append' and clustered_mark is not none %}
+{% if scope.mode == 'append' and person_mark is not none %}
 
 {#- A touch's person, device_id and user_id are those of its email's or
     phone's identifier, so an append writes the touches loaded since the
-    last build and those holding an identifier int_identifiers_clustered
-    wrote since (its row changed: a merge, a split, a signup). -#}
+    last build and those holding an identifier whose person, device_id or
+    user_id changed since (a merge, a split, a signup). -#}
 reassigned as (
 
     select
@@ -31,7 +34,7 @@ reassigned as (
         identifier_sha256
 
     from {{ ref('int_identifiers_clustered') }}
-    where _clustered_at > {{ clustered_mark }}
+    where _person_changed_at > {{ person_mark }}
 
 ),
 
