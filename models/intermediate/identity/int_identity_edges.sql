@@ -27,7 +27,9 @@ recomputed_records as (
 
 ),
 
-evidence as (
+{# materialized: else DuckDB joins all the evidence to int_identifiers
+   before it filters the records (5.3 s against 1.7 s at 10M touches) #}
+evidence as materialized (
 
     select *
     from {{ ref('int_identifiers_unioned') }}
