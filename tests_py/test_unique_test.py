@@ -1,5 +1,7 @@
-"""dbt's `unique` test as the project runs it on DuckDB (macros/project/duckdb__test_unique.sql: hashes
-grouped first) reports exactly the repeated values, with their counts, and ignores nulls."""
+"""The primary-key tests group hashes first, then the values where a hash repeats: dbt's `unique` as the project
+runs it on DuckDB (macros/project/duckdb__test_unique.sql) reports exactly the repeated values, with their
+counts, and ignores nulls; unique_combination_of_columns (tests/generic) reports exactly the repeated
+combinations."""
 
 import json
 
@@ -24,3 +26,20 @@ def test_repeated_values_are_reported_with_their_counts(tmp_path):
 
 def test_distinct_values_pass(tmp_path):
     assert repeated(tmp_path, ["a", "b", None, "c"]) == {}
+
+
+def repeated_combinations(tmp_path, rows):
+    """{(a, b): count} that unique_combination_of_columns reports for columns a, b holding `rows`."""
+    values = ", ".join("(" + ", ".join("null" if v is None else f"'{v}'" for v in row) + ")" for row in rows)
+    relation = f"(select * from (values {values}) as given(a, b))"
+    inline = (f"select * from ({{{{ test_unique_combination_of_columns(\"{relation}\", ['a', 'b']) }}}})"
+              " as found")
+    result = run_dbt(["show", "--inline", inline, "--output", "json", "--limit", "-1", "--quiet"],
+                     tmp_path / "show.duckdb")
+    shown = json.loads(result.stdout[result.stdout.index("{"):])["show"]
+    return {(row["a"], row["b"]): row["occurrences"] for row in shown}
+
+
+def test_repeated_combinations_are_reported_and_partial_repeats_pass(tmp_path):
+    rows = [("r1", "x"), ("r1", "x"), ("r1", "y"), ("r2", "x"), ("r3", None), ("r3", None), ("r4", "z")]
+    assert repeated_combinations(tmp_path, rows) == {("r1", "x"): 2, ("r3", None): 2}
