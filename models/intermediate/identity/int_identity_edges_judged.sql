@@ -103,6 +103,9 @@ judged as (
 
 ),
 
+{# Only what the graph and the guard's checks read: identity_conflicts
+   takes a refused edge's provenance from int_identity_edges. Writing the
+   provenance of every edge again cost half of this model's time. #}
 final as (
 
     select
@@ -112,19 +115,13 @@ final as (
         node_b,
         identifier_a_id,
         identifier_b_id,
-        record_id,
-        owner_user_id,
 
         ---------- strings
-        source_system,
         evidence_kind,
         refusal_reason,
 
         ---------- booleans
-        refusal_reason is null as is_accepted,
-
-        ---------- timestamps
-        observed_at
+        refusal_reason is null as is_accepted
 
     from judged
 

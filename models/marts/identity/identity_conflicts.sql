@@ -10,6 +10,12 @@ judged as (
 
 ),
 
+edges as (
+
+    select * from {{ ref('int_identity_edges') }}
+
+),
+
 components as (
 
     select * from {{ ref('int_identity_components_unguarded') }}
@@ -27,19 +33,21 @@ final as (
     select
         ---------- ids
         judged.edge_id as conflict_id,
-        judged.record_id,
+        edges.record_id,
         judged.identifier_a_id,
         judged.identifier_b_id,
 
         ---------- strings
-        judged.source_system,
+        edges.source_system,
         judged.refusal_reason as reason,
         conflicted.user_ids as unguarded_component_user_ids,
 
         ---------- timestamps
-        judged.observed_at
+        edges.observed_at
 
     from judged
+    inner join edges
+        on judged.edge_id = edges.edge_id
     inner join components
         on judged.node_a = components.node_id
     left join conflicted
