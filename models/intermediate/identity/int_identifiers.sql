@@ -18,7 +18,8 @@
 {# The evidence is read as the table, not a CTE: DuckDB materializes a CTE
    read more than once, with every column (16M rows at 10M touches). An
    append reads it through the CTEs `evidence` (the affected identifiers'
-   rows) and `record_evidence` (all rows of their records). #}
+   rows) and `record_evidence` (the emails of the records holding an
+   affected phone). #}
 {% set all_evidence = ref('int_identifiers_unioned') %}
 {% set evidence = 'evidence' if scope.mode == 'append' else all_evidence %}
 {% set record_evidence = (
@@ -92,7 +93,12 @@ record_evidence as (
 
     select *
     from {{ all_evidence }} as all_evidence
-    where record_id in (select record_id from evidence)
+    where identifier_type = 'email'
+        and record_id in (
+            select record_id
+            from evidence
+            where identifier_type = 'phone'
+        )
 
 ),
 
@@ -164,26 +170,19 @@ per_identifier_names as (
 
 ),
 
-record_users as (
-
-    select distinct
-        record_id,
-        user_id
-
-    from {{ record_evidence }}
-    where identifier_type = 'user_id'
-
-),
-
+{# The users whose own record holds the identifier. Only a product user's
+   record ('user:' || user_id, see int_identifiers_unioned) holds a user_id,
+   so its user is read from the record id, with no join to the record's
+   other rows (at 10M touches an append's query: 10.9 s to 6.0 s, with the
+   emails below). #}
 identifier_users as (
 
     select distinct
-        evidence.identifier_id,
-        record_users.user_id
+        identifier_id,
+        substr(record_id, 6) as user_id
 
-    from {{ evidence }} as evidence
-    inner join record_users
-        on evidence.record_id = record_users.record_id
+    from {{ evidence }}
+    where record_id like 'user:%'
 
 ),
 
