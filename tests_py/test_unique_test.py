@@ -8,14 +8,19 @@ import json
 from conftest import run_dbt
 
 
+def failing_rows(tmp_path, test_call):
+    """The rows a generic test's SQL (`test_call`, a Jinja macro call) returns, through `dbt show`."""
+    inline = f"select * from ({{{{ {test_call} }}}}) as found"
+    result = run_dbt(["show", "--inline", inline, "--output", "json", "--limit", "-1", "--quiet"],
+                     tmp_path / "show.duckdb")
+    return json.loads(result.stdout[result.stdout.index("{"):])["show"]
+
+
 def repeated(tmp_path, values):
     """{value: count} that the unique test reports for a column holding `values`."""
     rows = ", ".join("(null)" if value is None else f"('{value}')" for value in values)
     relation = f"(select * from (values {rows}) as given(x))"
-    inline = f"select * from ({{{{ duckdb__test_unique(\"{relation}\", 'x') }}}}) as found"
-    result = run_dbt(["show", "--inline", inline, "--output", "json", "--limit", "-1", "--quiet"],
-                     tmp_path / "show.duckdb")
-    shown = json.loads(result.stdout[result.stdout.index("{"):])["show"]
+    shown = failing_rows(tmp_path, f"duckdb__test_unique(\"{relation}\", 'x')")
     return {row["unique_field"]: row["n_records"] for row in shown}
 
 
@@ -32,11 +37,7 @@ def repeated_combinations(tmp_path, rows):
     """{(a, b): count} that unique_combination_of_columns reports for columns a, b holding `rows`."""
     values = ", ".join("(" + ", ".join("null" if v is None else f"'{v}'" for v in row) + ")" for row in rows)
     relation = f"(select * from (values {values}) as given(a, b))"
-    inline = (f"select * from ({{{{ test_unique_combination_of_columns(\"{relation}\", ['a', 'b']) }}}})"
-              " as found")
-    result = run_dbt(["show", "--inline", inline, "--output", "json", "--limit", "-1", "--quiet"],
-                     tmp_path / "show.duckdb")
-    shown = json.loads(result.stdout[result.stdout.index("{"):])["show"]
+    shown = failing_rows(tmp_path, f"test_unique_combination_of_columns(\"{relation}\", ['a', 'b'])")
     return {(row["a"], row["b"]): row["occurrences"] for row in shown}
 
 
