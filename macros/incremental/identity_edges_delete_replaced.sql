@@ -4,13 +4,16 @@
     first sighting (the append writes a self-loop for every identifier
     left without one). -#}
 {% macro identity_edges_delete_replaced() %}
-    {%- if execute and target.type == 'duckdb' and is_incremental()
-        and incremental_scope().mode == 'append' -%}
+    {%- if not execute or target.type != 'duckdb' or not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set scope = incremental_scope() -%}
+    {%- if scope.mode == 'append' -%}
         delete from {{ this }} as edges
         where (
             edges.evidence_kind <> 'self'
             and edges.record_id in (
-                {{ identity_edges_recomputed_records(incremental_scope()) }}
+                {{ identity_edges_recomputed_records(scope) }}
             )
         )
         or (
