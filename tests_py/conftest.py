@@ -52,6 +52,13 @@ def execute(database, sql, params=None):
         connection.close()
 
 
+def demo_copy(work):
+    """A copy of the demo's raw folder in `work` (work/raw), and the vars that build it into work/exports."""
+    raw = work / "raw"
+    shutil.copytree(DEMO_RAW, raw)
+    return raw, {"identity__raw_path": raw, "identity__export_path": work / "exports"}
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory):
     """The demo pipeline built once into a scratch database: (database, export path)."""

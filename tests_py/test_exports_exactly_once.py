@@ -3,12 +3,11 @@ signup, a crashed file writer, and the merge-safety gate holding a device->secon
 
 import gzip
 import hashlib
-import shutil
 
 import duckdb
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import demo_copy, query, run_dbt
 
 KINDS = {"events": "export_amplitude__events", "identifies": "export_amplitude__identifies"}
 BOB_DEVICE = hashlib.sha256(b"bob.martins@contoso.io").hexdigest()
@@ -108,9 +107,9 @@ def new_files(before, after):
 def history(tmp_path_factory):
     """One database through a sequence of runs; returns the state after each."""
     work = tmp_path_factory.mktemp("exactly_once")
-    raw, database, exports = work / "raw", work / "history.duckdb", work / "exports"
-    shutil.copytree(DEMO_RAW, raw)
-    variables = {"identity__raw_path": raw, "identity__export_path": exports}
+    database = work / "history.duckdb"
+    raw, variables = demo_copy(work)
+    exports = variables["identity__export_path"]
     states = {}
 
     def run(name, *args):

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import DEMO_RAW, execute, query, run_dbt
+from conftest import demo_copy, execute, query, run_dbt
 from test_exports_exactly_once import BOB_DEVICE, add_bob_signup_and_touch
 
 PLANTED_USER = "usr_planted"
@@ -22,9 +22,9 @@ def planted(tmp_path_factory):
     """Demo built; then a link of Bob's device to another user planted in the identifies
     export (as if exported earlier); then Bob signs up as usr_10005 and visits a booth."""
     work = tmp_path_factory.mktemp("gate")
-    raw, database, exports = work / "raw", work / "gate.duckdb", work / "exports"
-    shutil.copytree(DEMO_RAW, raw)
-    variables = {"identity__raw_path": raw, "identity__export_path": exports}
+    database = work / "gate.duckdb"
+    raw, variables = demo_copy(work)
+    exports = variables["identity__export_path"]
     run_dbt(["build"], database, **variables)
     execute(
         database,

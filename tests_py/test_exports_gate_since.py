@@ -13,11 +13,10 @@ After each build, every event and identify candidate is in its export relation o
 """
 
 import json
-import shutil
 
 import pytest
 
-from conftest import DEMO_RAW, execute, query, run_dbt
+from conftest import demo_copy, execute, query, run_dbt
 from test_exports_exactly_once import (
     BOB_DEVICE,
     NEW_CALLER_DEVICE,
@@ -62,9 +61,8 @@ def gate_read_since(database):
 @pytest.fixture(scope="module")
 def steps(tmp_path_factory):
     work = tmp_path_factory.mktemp("gate_since")
-    raw, database = work / "raw", work / "gate.duckdb"
-    shutil.copytree(DEMO_RAW, raw)
-    variables = {"identity__raw_path": raw, "identity__export_path": work / "exports"}
+    database = work / "gate.duckdb"
+    raw, variables = demo_copy(work)
     state = {}
 
     def build(name):

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import demo_copy, query, run_dbt
 
 LOADERS = [
     "base_app__user_rows",
@@ -81,10 +81,8 @@ def change_the_folder(raw):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("incremental_loading")
-    raw = workdir / "raw"
-    shutil.copytree(DEMO_RAW, raw)
+    raw, settings = demo_copy(workdir)
     database = workdir / "incremental.duckdb"
-    settings = {"identity__raw_path": raw, "identity__export_path": workdir / "exports"}
     state = {}
 
     run_dbt(["build"], database, **settings)

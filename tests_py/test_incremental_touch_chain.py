@@ -24,7 +24,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import demo_copy, query, run_dbt
 
 CHAIN = {
     "stg_identifiers__emails": "staging",
@@ -174,10 +174,8 @@ def difference(rows, reference):
 @pytest.fixture(scope="module")
 def steps(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("incremental_touch_chain")
-    raw = workdir / "raw"
-    shutil.copytree(DEMO_RAW, raw)
+    raw, settings = demo_copy(workdir)
     database = workdir / "chain.duckdb"
-    settings = {"identity__raw_path": raw, "identity__export_path": workdir / "exports"}
     state = {}
 
     run_dbt(["build"], database, **settings)

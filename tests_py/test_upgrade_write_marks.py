@@ -1,12 +1,11 @@
 """A database built before the write marks existed (none of the MARKED columns, no recorded state) upgrades in one `dbt build`: the models that mark their rows start marking them, and a later run
 appends as usual."""
 
-import shutil
 
 import duckdb
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import demo_copy, query, run_dbt
 from test_exports_exactly_once import add_new_call_file
 
 MARKED = [
@@ -42,9 +41,8 @@ def unmarked_rows(database):
 @pytest.fixture(scope="module")
 def upgraded(tmp_path_factory):
     work = tmp_path_factory.mktemp("upgrade")
-    raw, database = work / "raw", work / "upgrade.duckdb"
-    shutil.copytree(DEMO_RAW, raw)
-    variables = {"identity__raw_path": raw, "identity__export_path": work / "exports"}
+    database = work / "upgrade.duckdb"
+    raw, variables = demo_copy(work)
     run_dbt(["build"], database, **variables)
     exported_before = query(database, "select count(*) from export_amplitude__events")[0][0]
     as_before_the_marks(database)
