@@ -1,6 +1,7 @@
 """Unit tests of the Python loaders on files written byte for byte."""
 
 import codecs
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from identity_stitching.loading import (
     read_zoom_attendee_reports,
     zoom_attendee_reports_update,
 )
+from identity_stitching.loading.changes import RACY_SECONDS
 from identity_stitching.loading.files import MAX_VALUE_LENGTH, decode, list_export_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
@@ -362,6 +364,28 @@ def test_update_does_not_check_a_loaded_file_again(tmp_path):
     update = flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
     assert update.reader.read_all().num_rows == 0
     assert list(update.changes.kept_modified_at) == ["ringcentral/call_log/portal.csv"]
+
+
+def test_a_file_unmodified_since_well_before_its_load_is_not_hashed_again(tmp_path):
+    """A loaded file that still shows the modification time recorded at its load, made at least RACY_SECONDS
+    before the load, is taken as unchanged without being read. The bytes are changed behind the loader's back
+    (modification time set back) to show which files it trusts and which it hashes."""
+    path = write(tmp_path, "ringcentral/call_log/a.csv", f"{CALL_HEADER}\n{CALL_ROW}\n".encode())
+    first = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))[0]
+    pair, modified = (first["source_file"], first["source_file_sha256"]), first["source_file_modified_at"]
+    mtime = path.stat().st_mtime
+    path.write_bytes(f"{CALL_HEADER}\n{CALL_ROW.replace('C-1', 'C-2')}\n".encode())
+    os.utime(path, (mtime, mtime))
+
+    loaded_long_after = {pair: (modified, modified + dt.timedelta(seconds=RACY_SECONDS + 1))}
+    update = flat_exports_update(tmp_path, "ringcentral_call_log", loaded_long_after)
+    assert update.reader.read_all().num_rows == 0
+    assert update.changes.stale_files == []
+
+    loaded_right_after = {pair: (modified, modified + dt.timedelta(seconds=RACY_SECONDS - 1))}
+    update = flat_exports_update(tmp_path, "ringcentral_call_log", loaded_right_after)
+    assert [row["call_id"] for row in rows(update.reader.read_all())] == ["C-2"]
+    assert update.changes.stale_files == [pair]
 
 
 def test_zoom_update_reads_only_the_changed_report(tmp_path):

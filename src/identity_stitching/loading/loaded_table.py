@@ -10,10 +10,10 @@ loads only the rest, and first applies the folder's changes to the table
 def load_incrementally(dbt, session, update_for):
     """The reader a base loader model returns, its table brought in line with the folder first.
 
-    `update_for(loaded)` gives the FolderUpdate for the (source_file, sha256)
-    pairs already loaded: none on a first build or --full-refresh.
+    `update_for(loaded)` gives the FolderUpdate for the files already loaded
+    (see loaded_files): none on a first build or --full-refresh.
     """
-    loaded = loaded_files(session, dbt.this) if dbt.is_incremental else frozenset()
+    loaded = loaded_files(session, dbt.this) if dbt.is_incremental else {}
     update = update_for(loaded)
     if dbt.is_incremental:
         apply_changes(session, dbt.this, update.changes)
@@ -21,9 +21,19 @@ def load_incrementally(dbt, session, update_for):
 
 
 def loaded_files(connection, table):
-    """The (source_file, source_file_sha256) pairs `table` holds rows of."""
-    rows = connection.execute(f"select distinct source_file, source_file_sha256 from {table}").fetchall()
-    return frozenset(rows)
+    """{(source_file, source_file_sha256): (source_file_modified_at, _loaded_at)} of the files `table` holds rows of.
+
+    The times let folder_changes skip hashing a file that was not modified
+    since its load; the earliest _loaded_at of a file's rows is the safe one.
+    """
+    rows = connection.execute(
+        f"""
+        select source_file, source_file_sha256, max(source_file_modified_at), min(_loaded_at)
+        from {table}
+        group by 1, 2
+        """
+    ).fetchall()
+    return {(source_file, sha256): (modified, loaded_at) for source_file, sha256, modified, loaded_at in rows}
 
 
 def apply_changes(connection, table, changes):
