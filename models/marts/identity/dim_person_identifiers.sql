@@ -1,3 +1,7 @@
+{# A view: a projection of int_identifiers_clustered, which holds the same
+   rows. As a table it copied about 3M rows on every run at 10M touches (6 s
+   of an incremental build); queries read the clustered table either way. #}
+{{ config(materialized='view') }}
 with
 
 clustered as (
