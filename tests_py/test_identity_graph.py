@@ -170,14 +170,17 @@ def test_chain_between_two_users_is_refused_and_its_leads_stay_anonymous(scenari
         touch_record_id("cf-1"): through_island,
         touch_record_id("cf-3"): through_island,
         touch_record_id("cf-6"): "refused: the record links identifiers of two users (usr_vera, usr_walt)",
+        touch_record_id("cf-7"): through_island,
     }
-    # the touches of lena's own records belong to the anonymous person: no user_id, her device
+    # the touches of lena's own records belong to the anonymous person: no user_id, her device. cf-7 also
+    # holds walt's own phone: its person, device and user all come from lena's email, never the user from
+    # the phone (that would link her device to walt in Amplitude)
     rows = query(
         scenarios,
-        "select user_id, person_id from intermediate.int_touches_resolved where touch_id in (?, ?)",
-        [touch_record_id("cf-2"), touch_record_id("cf-4")],
+        "select user_id, person_id, device_id from intermediate.int_touches_resolved where touch_id in (?, ?, ?)",
+        [touch_record_id("cf-2"), touch_record_id("cf-4"), touch_record_id("cf-7")],
     )
-    assert rows == [(None, persons[island[0]][0])] * 2
+    assert rows == [(None, persons[island[0]][0], persons[island[0]][1])] * 3
 
 
 def test_graph_invariants_hold_on_the_scenarios(scenarios):

@@ -1,6 +1,7 @@
 {# One row per touch with the person it belongs to. A touch whose
    identifiers ended in different persons (a refused or shared link) goes to
    the person of its email, else of its phone: the more personal evidence.
+   Its device_id and user_id are that same person's (touch_person_column).
    The identifier hashes stay in int_touches_unioned: no reader needs them
    here, and the three hash columns were 40% of its write time.
    Incremental on DuckDB: a run writes only the touches that are new or
@@ -68,9 +69,9 @@ links_now as (
     select
         touches.touch_id,
         touches._loaded_at,
-        coalesce(by_email.person_id, by_phone.person_id) as person_id,
-        coalesce(by_email.device_id, by_phone.device_id) as device_id,
-        coalesce(by_email.user_id, by_phone.user_id) as user_id
+        {{ touch_person_column('person_id') }} as person_id,
+        {{ touch_person_column('device_id') }} as device_id,
+        {{ touch_person_column('user_id') }} as user_id
 
     from {{ ref('int_touches_unioned') }} as touches
     left join {{ ref('int_identifiers_clustered') }} as by_email
@@ -112,9 +113,9 @@ final as (
     select
         ---------- ids
         touches.touch_id,
-        coalesce(by_email.person_id, by_phone.person_id) as person_id,
-        coalesce(by_email.device_id, by_phone.device_id) as device_id,
-        coalesce(by_email.user_id, by_phone.user_id) as user_id,
+        {{ touch_person_column('person_id') }} as person_id,
+        {{ touch_person_column('device_id') }} as device_id,
+        {{ touch_person_column('user_id') }} as user_id,
 
         ---------- strings
         touches.source_system,
