@@ -11,6 +11,7 @@ from conftest import execute, query, run_dbt
 RAW_ROWS = "assert_every_raw_row_is_staged_or_quarantined"
 ACCEPTED_EDGES = "assert_accepted_edges_stay_inside_one_person"
 ONE_PERSON = "assert_every_identifier_in_exactly_one_person"
+PERSONS_IDS = "assert_touches_carry_their_persons_ids"
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def database(demo_build, tmp_path):
     singular tests compiled against it."""
     copy = tmp_path / demo_build[0].name
     shutil.copy(demo_build[0], copy)
-    run_dbt(["compile", "--select", f"{RAW_ROWS} {ACCEPTED_EDGES} {ONE_PERSON}"], copy)
+    run_dbt(["compile", "--select", f"{RAW_ROWS} {ACCEPTED_EDGES} {ONE_PERSON} {PERSONS_IDS}"], copy)
     return copy
 
 
@@ -30,7 +31,7 @@ def failing(database, test):
 
 
 def test_the_demo_as_built_passes(database):
-    assert [failing(database, test) for test in (RAW_ROWS, ACCEPTED_EDGES, ONE_PERSON)] == [[], [], []]
+    assert [failing(database, test) for test in (RAW_ROWS, ACCEPTED_EDGES, ONE_PERSON, PERSONS_IDS)] == [[]] * 4
 
 
 def test_a_lost_staged_row_and_a_wrong_quarantine_row_are_found(database):
@@ -97,3 +98,17 @@ def test_an_edge_across_two_persons_and_an_identifier_in_no_person_are_found(dat
     )[0]
     execute(database, f"delete from intermediate.int_identifiers_clustered where node_id = {node}")
     assert failing(database, ONE_PERSON) == [(identifier, "in no person")]
+
+
+def test_a_touch_with_another_persons_ids_is_found(database):
+    (anonymous,), (other_device,), (orphan,) = query(
+        database, "select touch_id from main.fct_offline_touches where user_id is null order by 1 limit 3"
+    )
+    execute(database, f"update main.fct_offline_touches set user_id = 'usr_10001' where touch_id = '{anonymous}'")
+    execute(database, f"update main.fct_offline_touches set device_id = 'elsewhere' where touch_id = '{other_device}'")
+    execute(database, f"update main.fct_offline_touches set person_id = 'nobody' where touch_id = '{orphan}'")
+    assert sorted(failing(database, PERSONS_IDS)) == sorted([
+        (anonymous, "user_id differs from its person"),
+        (other_device, "device_id differs from its person"),
+        (orphan, "person not in dim_persons"),
+    ])

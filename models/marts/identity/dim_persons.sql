@@ -14,12 +14,7 @@ touches as (
 
 users as (
 
-    select
-        user_id,
-        min(created_at) as signed_up_at
-    from {{ ref('stg_app__users') }}
-    where row_rejection_reason is null
-    group by 1
+    {{ user_signups_sql() }}
 
 ),
 
@@ -44,11 +39,7 @@ person_touches as (
 
     select
         person_id,
-        count(*) as touch_count,
-        min(occurred_at) as first_touch_at,
-        max(occurred_at) as last_touch_at,
-        min_by(source_system, occurred_at) as first_touch_source,
-        min_by(event_type, occurred_at) as first_touch_event_type
+        {{ person_touch_aggregates() }}
 
     from touches
     group by 1

@@ -14,12 +14,9 @@
 {% set resolved_mark = incremental_read_mark(scope, 'resolved_mark') %}
 with
 
-persons as (
+signups as (
 
-    select
-        person_id,
-        signed_up_at
-    from {{ ref('dim_persons') }}
+    {{ user_signups_sql() }}
 
 ),
 {%- if scope.mode == 'append' and resolved_mark is not none %}
@@ -49,11 +46,11 @@ state_now as (
         resolved.person_id,
         resolved.device_id,
         resolved.user_id,
-        persons.signed_up_at
+        signups.signed_up_at
 
     from {{ ref('int_touches_resolved') }} as resolved
-    left join persons
-        on resolved.person_id = persons.person_id
+    left join signups
+        on resolved.user_id = signups.user_id
 
 ),
 
@@ -94,21 +91,21 @@ final as (
 
         ---------- numerics
         case
-            when persons.signed_up_at >= touches.occurred_at
+            when signups.signed_up_at >= touches.occurred_at
                 then {{ dbt.datediff(
-                    'touches.occurred_at', 'persons.signed_up_at', 'day'
+                    'touches.occurred_at', 'signups.signed_up_at', 'day'
                 ) }}
         end as days_to_signup,
 
         ---------- booleans
         touches.user_id is not null as is_person_converted,
         coalesce(
-            persons.signed_up_at >= touches.occurred_at, false
+            signups.signed_up_at >= touches.occurred_at, false
         ) as is_converted_after_touch,
 
         ---------- timestamps
         touches.occurred_at,
-        persons.signed_up_at,
+        signups.signed_up_at,
 
         ---------- provenance
         touches.source_file,
@@ -116,8 +113,8 @@ final as (
         touches._loaded_at
 
     from touches
-    left join persons
-        on touches.person_id = persons.person_id
+    left join signups
+        on touches.user_id = signups.user_id
 
 )
 
