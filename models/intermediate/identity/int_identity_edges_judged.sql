@@ -104,8 +104,9 @@ judged as (
 ),
 
 {# Only what the graph and the guard's checks read: identity_conflicts
-   takes a refused edge's provenance from int_identity_edges. Writing the
-   provenance of every edge again cost half of this model's time. #}
+   takes a refused edge's identifiers and provenance from
+   int_identity_edges. Writing them again for every edge cost half of this
+   model's time. #}
 final as (
 
     select
@@ -113,8 +114,6 @@ final as (
         edge_id,
         node_a,
         node_b,
-        identifier_a_id,
-        identifier_b_id,
 
         ---------- strings
         evidence_kind,

@@ -34,8 +34,8 @@ final as (
         ---------- ids
         judged.edge_id as conflict_id,
         edges.record_id,
-        judged.identifier_a_id,
-        judged.identifier_b_id,
+        edges.identifier_a_id,
+        edges.identifier_b_id,
 
         ---------- strings
         edges.source_system,
