@@ -28,6 +28,8 @@ from conftest import demo_copy, query, run_dbt
 
 CHAIN = {
     "stg_identifiers__emails": "staging",
+    "stg_identifiers__phone_candidates": "staging",
+    "stg_identifiers__phones": "staging",
     "stg_zoom__webinar_attendees": "staging",
     "stg_ringcentral__calls": "staging",
     "stg_offline__touches": "staging",
@@ -232,6 +234,8 @@ def test_new_files_are_appended_and_reach_the_old_rows_they_change(steps):
     before = steps["new_before"]
     for model in [
         "stg_identifiers__emails",
+        "stg_identifiers__phone_candidates",
+        "stg_identifiers__phones",
         "int_zoom__webinar_touches",
         "int_touches_unioned",
         "int_touches_resolved",

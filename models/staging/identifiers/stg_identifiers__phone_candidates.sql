@@ -1,4 +1,14 @@
-{# Every distinct (raw phone, region hint) of every source, parsed once. #}
+{# Every distinct (raw phone, region hint) of every source, parsed once.
+   Incremental on DuckDB: a run adds the pairs first seen in rows loaded
+   since its last build (a removed file, or a changed seed, macro or var,
+   rebuilds it), like stg_identifiers__emails. #}
+{{ config(**incremental_chain_config([
+    'base_zoom__attendee_report_rows',
+    'base_ringcentral__call_log_rows',
+    'base_app__user_rows',
+    'base_offline__touch_rows',
+])) }}
+{% set scope = incremental_scope() %}
 with
 
 zoom_rows as (
@@ -12,6 +22,7 @@ zoom_rows as (
         on lower(trim(zoom_rows.country_region_name))
         = lower(country_regions.country_region_name)
     where zoom_rows.load_error is null
+        and {{ loaded_since_scope(scope, 'zoom_rows._loaded_at') }}
 
 ),
 
@@ -26,6 +37,7 @@ call_rows as (
 
     from {{ engine_ref('base_ringcentral__call_log_rows') }}
     where load_error is null
+        and {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -37,6 +49,7 @@ user_rows as (
 
     from {{ engine_ref('base_app__user_rows') }}
     where load_error is null
+        and {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -48,6 +61,7 @@ touch_rows as (
 
     from {{ engine_ref('base_offline__touch_rows') }}
     where load_error is null
+        and {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -63,7 +77,7 @@ unioned as (
 
 ),
 
-final as (
+hinted as (
 
     select distinct
         phone_raw,
@@ -73,6 +87,21 @@ final as (
 
     from unioned
     where nullif(trim(phone_raw), '') is not null
+
+),
+
+final as (
+
+    select *
+    from hinted
+    {%- if scope.mode == 'append' %}
+    where not exists (
+        select 1
+        from {{ this }} as previous
+        where previous.phone_raw = hinted.phone_raw
+            and previous.region_hint = hinted.region_hint
+    )
+    {%- endif %}
 
 )
 

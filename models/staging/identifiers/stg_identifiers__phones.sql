@@ -1,8 +1,34 @@
+{# One row per distinct (raw phone, region hint), judged against the
+   blocklist and hashed. Incremental on DuckDB: a run adds the pairs the
+   parse table holds and this table does not yet (a removed file, or a
+   changed seed, macro or var, rebuilds it). #}
+{{ config(**incremental_chain_config([
+    'base_zoom__attendee_report_rows',
+    'base_ringcentral__call_log_rows',
+    'base_app__user_rows',
+    'base_offline__touch_rows',
+])) }}
+{% set scope = incremental_scope() %}
 with
+
+all_parsed as (
+
+    select * from {{ ref('stg_identifiers__phones_e164') }}
+
+),
 
 parsed as (
 
-    select * from {{ ref('stg_identifiers__phones_e164') }}
+    select *
+    from all_parsed
+    {%- if scope.mode == 'append' %}
+    where not exists (
+        select 1
+        from {{ this }} as previous
+        where previous.phone_raw = all_parsed.phone_raw
+            and previous.region_hint = all_parsed.region_hint
+    )
+    {%- endif %}
 
 ),
 
