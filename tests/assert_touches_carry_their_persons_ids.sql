@@ -1,14 +1,12 @@
-{# Every touch is in a person of dim_persons and carries that person's
-   device_id and user_id: the ids the events export sends together, so a
-   touch with another person's user_id would link its device to that user
-   in Amplitude. (It replaces a relationships test on person_id, at the
-   same cost: one join of the touches to the persons.) Returns the
-   offending touches. #}
+{# Every resolved touch (what fct_offline_touches shows and the events
+   export sends) is in a person of dim_persons and carries that person's
+   device_id and user_id: a touch with another person's user_id would link
+   its device to that user in Amplitude. Returns the offending touches. #}
 with
 
 touches as (
 
-    select * from {{ ref('fct_offline_touches') }}
+    select * from {{ ref('int_touches_resolved') }}
 
 ),
 

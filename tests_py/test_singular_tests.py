@@ -102,11 +102,14 @@ def test_an_edge_across_two_persons_and_an_identifier_in_no_person_are_found(dat
 
 def test_a_touch_with_another_persons_ids_is_found(database):
     (anonymous,), (other_device,), (orphan,) = query(
-        database, "select touch_id from main.fct_offline_touches where user_id is null order by 1 limit 3"
+        database, "select touch_id from intermediate.int_touches_resolved where user_id is null order by 1 limit 3"
     )
-    execute(database, f"update main.fct_offline_touches set user_id = 'usr_10001' where touch_id = '{anonymous}'")
-    execute(database, f"update main.fct_offline_touches set device_id = 'elsewhere' where touch_id = '{other_device}'")
-    execute(database, f"update main.fct_offline_touches set person_id = 'nobody' where touch_id = '{orphan}'")
+    for touch_id, change in [
+        (anonymous, "user_id = 'usr_10001'"),
+        (other_device, "device_id = 'elsewhere'"),
+        (orphan, "person_id = 'nobody'"),
+    ]:
+        execute(database, f"update intermediate.int_touches_resolved set {change} where touch_id = '{touch_id}'")
     assert sorted(failing(database, PERSONS_IDS)) == sorted([
         (anonymous, "user_id differs from its person"),
         (other_device, "device_id differs from its person"),
