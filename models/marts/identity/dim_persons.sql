@@ -1,14 +1,84 @@
+{# One row per person. Incremental on DuckDB: a run recomputes the persons
+   that can have changed and deletes those gone from
+   int_identifiers_clustered. A person changes when an identifier row of it
+   was written since the last build (a merge, a split's new side, a new or
+   re-judged identifier; a new signup time too: it is the first sight of
+   the user_id identifier, see int_identifiers_unioned), when a touch of it
+   was written (a new touch, or one that moved to it), or when it lost
+   identifiers (its count differs; the identifiers it lost, and their
+   touches, are now another person's). #}
+{{ config(**incremental_chain_config(
+    touch_staging_models() + ['stg_app__users'],
+    unique_key='person_id',
+    post_hooks=[
+        "{% if is_incremental() %}delete from {{ this }} as kept"
+        ~ " where not exists (select 1 from"
+        ~ " {{ ref('int_identifiers_clustered') }} as current_identifiers"
+        ~ " where current_identifiers.person_id = kept.person_id){% endif %}",
+    ],
+    read_marks={
+        'identifier_mark': ['int_identifiers_clustered', '_clustered_at'],
+        'touch_mark': ['int_touches_resolved', '_resolved_at'],
+    },
+)) }}
+{% set scope = incremental_scope() %}
+{% set identifier_mark = incremental_read_mark(scope, 'identifier_mark') %}
+{% set touch_mark = incremental_read_mark(scope, 'touch_mark') %}
+{% set narrowed = scope.mode == 'append'
+    and identifier_mark is not none and touch_mark is not none %}
 with
+{% if narrowed %}
+
+identifier_counts_now as (
+
+    select
+        person_id,
+        count(*) as identifier_count
+
+    from {{ ref('int_identifiers_clustered') }}
+    group by 1
+
+),
+
+persons_to_write as (
+
+    select person_id
+    from {{ ref('int_identifiers_clustered') }}
+    where _clustered_at > {{ identifier_mark }}
+
+    union
+
+    select person_id
+    from {{ ref('int_touches_resolved') }}
+    where _resolved_at > {{ touch_mark }}
+
+    union
+
+    select identifier_counts_now.person_id
+    from identifier_counts_now
+    left join {{ this }} as previous
+        on identifier_counts_now.person_id = previous.person_id
+    where previous.identifier_count
+        is distinct from identifier_counts_now.identifier_count
+
+),
+{% endif %}
 
 clustered as (
 
     select * from {{ ref('int_identifiers_clustered') }}
+    {%- if narrowed %}
+    where person_id in (select person_id from persons_to_write)
+    {%- endif %}
 
 ),
 
 touches as (
 
     select * from {{ ref('int_touches_resolved') }}
+    {%- if narrowed %}
+    where person_id in (select person_id from persons_to_write)
+    {%- endif %}
 
 ),
 
