@@ -79,11 +79,7 @@ candidates as (
     ) as unioned
     where nullif(trim(email_raw), '') is not null
     {%- if scope.mode == 'append' %}
-        and not exists (
-            select 1
-            from {{ this }} as previous
-            where previous.email_raw = unioned.email_raw
-        )
+        and {{ absent_from_this('unioned', ['email_raw']) }}
     {%- endif %}
 
 ),

@@ -2,12 +2,7 @@
    Incremental on DuckDB: a run adds the pairs first seen in rows loaded
    since its last build (a removed file, or a changed seed, macro or var,
    rebuilds it), like stg_identifiers__emails. #}
-{{ config(**incremental_chain_config([
-    'base_zoom__attendee_report_rows',
-    'base_ringcentral__call_log_rows',
-    'base_app__user_rows',
-    'base_offline__touch_rows',
-])) }}
+{{ config(**incremental_chain_config(phone_source_models())) }}
 {% set scope = incremental_scope() %}
 with
 
@@ -95,12 +90,7 @@ final as (
     select *
     from hinted
     {%- if scope.mode == 'append' %}
-    where not exists (
-        select 1
-        from {{ this }} as previous
-        where previous.phone_raw = hinted.phone_raw
-            and previous.region_hint = hinted.region_hint
-    )
+    where {{ absent_from_this('hinted', ['phone_raw', 'region_hint']) }}
     {%- endif %}
 
 )

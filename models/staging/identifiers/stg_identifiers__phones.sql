@@ -2,12 +2,7 @@
    blocklist and hashed. Incremental on DuckDB: a run adds the pairs the
    parse table holds and this table does not yet (a removed file, or a
    changed seed, macro or var, rebuilds it). #}
-{{ config(**incremental_chain_config([
-    'base_zoom__attendee_report_rows',
-    'base_ringcentral__call_log_rows',
-    'base_app__user_rows',
-    'base_offline__touch_rows',
-])) }}
+{{ config(**incremental_chain_config(phone_source_models())) }}
 {% set scope = incremental_scope() %}
 with
 
@@ -22,12 +17,7 @@ parsed as (
     select *
     from all_parsed
     {%- if scope.mode == 'append' %}
-    where not exists (
-        select 1
-        from {{ this }} as previous
-        where previous.phone_raw = all_parsed.phone_raw
-            and previous.region_hint = all_parsed.region_hint
-    )
+    where {{ absent_from_this('all_parsed', ['phone_raw', 'region_hint']) }}
     {%- endif %}
 
 ),
