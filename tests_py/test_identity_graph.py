@@ -127,8 +127,9 @@ def test_shared_office_phone_links_nobody_and_is_listed(scenarios):
     # no edge through the switchboard was accepted
     (accepted,) = query(
         scenarios,
-        """select count(*) from intermediate.int_identity_edges_accepted
-        where evidence_kind <> 'self' and ? in (identifier_a_id, identifier_b_id)""",
+        """select count(*) from intermediate.int_identity_edges_accepted as accepted
+        inner join intermediate.int_identity_edges as edges using (edge_id)
+        where accepted.evidence_kind <> 'self' and ? in (edges.identifier_a_id, edges.identifier_b_id)""",
         [office],
     )[0]
     assert accepted == 0
