@@ -29,11 +29,13 @@
 with
 {% if narrowed %}
 
-identifier_counts_now as (
+{# one pass over the identifiers: each person's count and newest write #}
+identifier_states as (
 
     select
         person_id,
-        count(*) as identifier_count
+        count(*) as identifier_count,
+        max(_clustered_at) as last_written_at
 
     from {{ ref('int_identifiers_clustered') }}
     group by 1
@@ -42,24 +44,19 @@ identifier_counts_now as (
 
 persons_to_write as (
 
-    select person_id
-    from {{ ref('int_identifiers_clustered') }}
-    where _clustered_at > {{ identifier_mark }}
+    select identifier_states.person_id
+    from identifier_states
+    left join {{ this }} as previous
+        on identifier_states.person_id = previous.person_id
+    where identifier_states.last_written_at > {{ identifier_mark }}
+        or previous.identifier_count
+        is distinct from identifier_states.identifier_count
 
     union
 
     select person_id
     from {{ ref('int_touches_resolved') }}
     where _resolved_at > {{ touch_mark }}
-
-    union
-
-    select identifier_counts_now.person_id
-    from identifier_counts_now
-    left join {{ this }} as previous
-        on identifier_counts_now.person_id = previous.person_id
-    where previous.identifier_count
-        is distinct from identifier_counts_now.identifier_count
 
 ),
 {% endif %}
