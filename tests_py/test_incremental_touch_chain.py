@@ -9,8 +9,10 @@ One database, in sequence, on a copy of the demo folder:
    known touch with another phone (the old phone leaves every record), the signup of a lead, an older
    row of a user, which moves her signup time, and a new user giving another user's phone, which turns
    it shared in a record no new file holds; then a rerun with nothing new;
-3. a loaded Zoom report removed from the folder;
-4. a var the staging reads changed (the Zoom time zone).
+3. an older export of Nora's account with another email and no phone, and no touch: her old email
+   leaves the graph and her phone (shared since step 2) the record of one of its two users;
+4. a loaded Zoom report removed from the folder;
+5. a var the staging reads changed (the Zoom time zone).
 After each step, the chain's tables are compared with a reference: a copy of the database where the same
 models and the identity graph are rebuilt with --full-refresh (the person-id registry is kept, so person
 ids are comparable). Graph node and component ids are left out: an append numbers new identifiers after
@@ -103,6 +105,15 @@ BOB_SIGNS_UP = (
     "usr_10106,ops@nora-quinn-family.net,+1 (617) 555-0142,2026-05-20T10:00:00Z\n"
 )
 
+# Nora's account as exported before the one loaded: her first email, no phone yet.
+NORA_EARLIER_ACCOUNT = (
+    "user_id,email,phone,created_at\n"
+    "usr_10004,nora@quinn-family.net,,2026-01-10T08:00:00Z\n"
+)
+NORA_EMAIL = "email:" + hashlib.sha256(b"nora.quinn@example-startup.com").hexdigest()
+# What int_identifiers logs when it compares every identifier's record count (a touch record lost one).
+FULL_COUNT_COMPARISON = "every record count is compared"
+
 
 def chain_rows(database):
     """Every row of the chain's tables, the NOT_COMPARED columns aside, as sets."""
@@ -177,6 +188,13 @@ def difference(rows, reference):
     }
 
 
+def assert_only_the_planted_row_differs(rows, reference):
+    diff = difference(rows, reference)
+    assert list(diff) == ["stg_zoom__webinar_attendees"]
+    only_here, only_in_reference = diff["stg_zoom__webinar_attendees"]
+    assert len(only_here) == len(only_in_reference) == 1 and PLANTED in next(iter(only_here))
+
+
 @pytest.fixture(scope="module")
 def steps(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("incremental_touch_chain")
@@ -196,13 +214,19 @@ def steps(tmp_path_factory):
     state["nodes_before"] = node_ids(database)
     state["alice_phone_before"] = record_count(database, phone_identifier("+14158672301"))
     state["nora_before"] = (is_shared(database, phone_identifier(NORA_PHONE)), record_edges(database, "user:usr_10004"))
-    run_dbt(["build"], database, **settings)
+    state["new_log"] = run_dbt(["build"], database, **settings).stdout
     run_dbt(["build"], database, **settings)  # nothing new
     state["nodes_new"] = node_ids(database)
     state["alice_phone_new"] = record_count(database, phone_identifier("+14158672301"))
     state["nora_new"] = (is_shared(database, phone_identifier(NORA_PHONE)), record_edges(database, "user:usr_10004"))
     state["new_planted"] = planted_rows(database, "stg_zoom__webinar_attendees")
     state["new"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_new", settings))
+
+    (raw / "app/users/users_2026-06-01.csv").write_text(NORA_EARLIER_ACCOUNT)
+    state["account_before"] = (record_count(database, NORA_EMAIL), record_count(database, phone_identifier(NORA_PHONE)))
+    state["account_log"] = run_dbt(["build"], database, **settings).stdout
+    state["account_after"] = (record_count(database, NORA_EMAIL), record_count(database, phone_identifier(NORA_PHONE)))
+    state["account"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_account", settings))
 
     plant(database, "stg_zoom__webinar_attendees", "pricing_live_2026-03-10_attendee_report.csv")
     (raw / ONBOARDING_REPORT).unlink()
@@ -230,10 +254,7 @@ def test_new_files_are_appended_and_reach_the_old_rows_they_change(steps):
     rows, reference = steps["new"]
     # Old rows were not staged again: the planted value is still there, and it is the only difference.
     assert steps["new_planted"] == 1
-    diff = difference(rows, reference)
-    assert list(diff) == ["stg_zoom__webinar_attendees"]
-    only_here, only_in_reference = diff["stg_zoom__webinar_attendees"]
-    assert len(only_here) == len(only_in_reference) == 1 and PLANTED in next(iter(only_here))
+    assert_only_the_planted_row_differs(rows, reference)
     # The new files did change old touches: the appends were not empty.
     before = steps["new_before"]
     for model in [
@@ -279,6 +300,18 @@ def test_merged_persons_and_a_signup_reach_touches_of_untouched_files(steps):
     changed = {row[0] for row in rows["int_touches_resolved"] - before["int_touches_resolved"]}
     unchanged_touches = {row[0] for row in rows["int_touches_unioned"] & before["int_touches_unioned"]}
     assert changed & unchanged_touches
+
+
+def test_identifiers_leaving_a_rewritten_account_follow_it(steps):
+    rows, reference = steps["account"]
+    assert_only_the_planted_row_differs(rows, reference)  # an append, as in step 2
+    # Nora's old email left the graph; her phone is now in its other user's record only.
+    assert steps["account_before"] == (1, 2)
+    assert steps["account_after"] == (None, 1)
+    # No touch record was rewritten, so int_identifiers found them without comparing every record count;
+    # in step 2 touch records lost identifiers, and it compared them.
+    assert FULL_COUNT_COMPARISON not in steps["account_log"]
+    assert FULL_COUNT_COMPARISON in steps["new_log"]
 
 
 def test_a_removed_file_rebuilds_the_chain(steps):

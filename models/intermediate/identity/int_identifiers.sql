@@ -5,8 +5,11 @@
    Incremental on DuckDB: an identifier's facts depend only on the records
    that hold it, so a run recomputes the identifiers of the records written
    since the last build (int_identifiers_unioned replaced them) and those
-   whose record count changed (they left a rewritten record). Node ids stay
-   what they were; a new identifier takes the next free one. #}
+   that left a rewritten record: those of a rewritten product user's record
+   before (its owner, or shared), and, when a rewritten touch record held
+   evidence before (touch_evidence_replaced), every identifier whose record
+   count changed. Node ids stay what they were; a new identifier takes the
+   next free one. #}
 {{ config(**incremental_chain_config(
     touch_staging_models() + ['stg_app__users'],
     unique_key='identifier_id',
@@ -25,6 +28,13 @@
 {% set record_evidence = (
     'record_evidence' if scope.mode == 'append' else all_evidence
 ) %}
+{% set touches_replaced = (
+    touch_evidence_replaced(scope) if scope.mode == 'append' else 0
+) %}
+{% if touches_replaced != 0 %}
+    {% do log(this ~ ': rewritten touch records held ' ~ touches_replaced
+        ~ ' evidence rows; every record count is compared', info=True) %}
+{% endif %}
 {% set max_names = var('identity__max_names_per_identifier') %}
 {% set max_emails = var('identity__max_emails_per_phone') %}
 with
@@ -35,7 +45,9 @@ previous as (
     select
         identifier_id,
         node_id,
+        owner_user_id,
         record_count,
+        distinct_user_count,
         is_shared,
         _shared_changed_at
 
@@ -49,19 +61,9 @@ rewritten_records as (
 
 ),
 
-record_counts_now as (
-
-    select
-        identifier_id,
-        count(*) as record_count
-
-    from {{ all_evidence }} as all_evidence
-    group by 1
-
-),
-
-{# In a rewritten record now, or held by another number of records than at
-   the last build: it joined or left a rewritten record. #}
+{# In a rewritten record now; or in a rewritten product user's record
+   before: owned by that user, or shared (its owner is not kept), since
+   only identifiers of users' records count users. #}
 affected as (
 
     select identifier_id
@@ -70,12 +72,35 @@ affected as (
 
     union
 
+    select identifier_id
+    from previous
+    where distinct_user_count > 0
+        and (
+            owner_user_id is null
+            or 'user:' || owner_user_id in (
+                select record_id from rewritten_records
+            )
+        )
+    {%- if touches_replaced != 0 %}
+
+    union
+
+    {# held by another number of records than at the last build: it left a
+       rewritten touch record #}
     select coalesce(record_counts_now.identifier_id, previous.identifier_id)
-    from record_counts_now
+    from (
+        select
+            identifier_id,
+            count(*) as record_count
+
+        from {{ all_evidence }} as all_evidence
+        group by 1
+    ) as record_counts_now
     full outer join previous
         on record_counts_now.identifier_id = previous.identifier_id
     where record_counts_now.record_count
         is distinct from previous.record_count
+    {%- endif %}
 
 ),
 
@@ -106,12 +131,14 @@ record_evidence as (
    deletes (delete+insert only replaces the keys it writes). #}
 vanished as (
 
-    select previous.identifier_id
-    from previous
+    select affected.identifier_id
+    from affected
+    inner join previous
+        on affected.identifier_id = previous.identifier_id
     where not exists (
         select 1
-        from record_counts_now
-        where record_counts_now.identifier_id = previous.identifier_id
+        from evidence
+        where evidence.identifier_id = affected.identifier_id
     )
 
 ),
