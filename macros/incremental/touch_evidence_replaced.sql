@@ -5,10 +5,9 @@
     can have another record count.
     The touch evidence at the last build is the table's sum of record_count
     minus distinct_user_count (a record is a touch or a product user's
-    'user:' record). The touch evidence now is the rows of the records not
-    rewritten, which still hold what they held, plus the rewritten records'
-    new rows; so the rewritten records held the difference of the first and
-    the evidence now outside them. -#}
+    'user:' record). The touch records not rewritten (evidence loaded at or
+    before the watermark) still hold what they held, so the rewritten ones
+    held the difference of the first and the evidence now outside them. -#}
 {% macro touch_evidence_replaced(scope) %}
     {%- if not execute -%}
         {{ return(0) }}
@@ -17,8 +16,7 @@
         'select coalesce((select sum(record_count - distinct_user_count) from ' ~ this ~ '), 0)'
         ~ ' - (select count(*) from ' ~ ref('int_identifiers_unioned') ~ ' as evidence'
         ~ " where evidence.record_id not like 'user:%'"
-        ~ ' and evidence.record_id not in (select touch_id from ' ~ ref('int_touches_unioned')
-        ~ ' where ' ~ loaded_since_scope(scope) ~ '))'
+        ~ ' and not (' ~ loaded_since_scope(scope, 'evidence._loaded_at') ~ '))'
     ) -%}
     {{ return(found.columns[0].values()[0] | int) }}
 {%- endmacro %}

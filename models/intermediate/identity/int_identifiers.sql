@@ -68,7 +68,7 @@ affected as (
 
     select identifier_id
     from {{ all_evidence }} as all_evidence
-    where record_id in (select record_id from rewritten_records)
+    where {{ loaded_since_scope(scope) }}
 
     union
 

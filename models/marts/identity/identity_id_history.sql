@@ -25,18 +25,9 @@ clustered as (
 
 ),
 
-survivors as (
-
-    select distinct
-        person_id,
-        device_id,
-        anchor_identifier_id,
-        person_registered_at
-
-    from clustered
-
-),
-
+{# The survivor's anchor and registration come from the retired anchor's own
+   row, which is in the survivor: every row of a person carries them (a
+   distinct over every person cost 2.5 s an incremental run at 10M). #}
 retired as (
 
     select
@@ -45,20 +36,18 @@ retired as (
         clustered.person_id as survivor_person_id,
         clustered.device_id as survivor_device_id,
         registry.anchor_identifier_id as retired_anchor_identifier_id,
-        survivors.anchor_identifier_id as survivor_anchor_identifier_id,
+        clustered.anchor_identifier_id as survivor_anchor_identifier_id,
         case
             when registry.device_id is null and clustered.device_id is not null
                 then 'reanchored: the person gained an email or phone, which now names it' -- noqa: LT05
             else 'merged: new evidence joined it to an older person, whose ids survive' -- noqa: LT05
         end as reason,
         registry.registered_at as retired_registered_at,
-        survivors.person_registered_at as survivor_registered_at
+        clustered.person_registered_at as survivor_registered_at
 
     from registry
     inner join clustered
         on registry.anchor_identifier_id = clustered.identifier_id
-    inner join survivors
-        on clustered.person_id = survivors.person_id
     where clustered.person_id <> registry.person_id
 
 ),
