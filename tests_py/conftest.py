@@ -19,8 +19,8 @@ def dbt_executable():
     return str(candidate) if candidate.exists() else shutil.which("dbt")
 
 
-def run_dbt(args, database, check=True, **variables):
-    """Run dbt in the project against `database`; returns the CompletedProcess."""
+def run_dbt(args, database, check=True, project=PROJECT_ROOT, **variables):
+    """Run dbt in the project (or a copy of it) against `database`; returns the CompletedProcess."""
     env = {**os.environ, "DBT_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [dbt_executable(), *args]
     if variables:
@@ -28,7 +28,7 @@ def run_dbt(args, database, check=True, **variables):
         command += ["--vars", "{" + rendered + "}"]
     # A separate target dir keeps parallel or nested runs from sharing artifacts.
     command += ["--target-path", str(Path(database).parent / "dbt_target")]
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
     return result

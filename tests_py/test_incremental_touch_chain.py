@@ -47,7 +47,7 @@ CHAIN = {
 }
 # Ids that depend on the order identifiers arrived in, and when a file was loaded or a row written.
 NOT_COMPARED = [
-    "_loaded_at", "_resolved_at", "_clustered_at", "_shared_changed_at", "_person_changed_at",
+    "_loaded_at", "_written_at", "_resolved_at", "_clustered_at", "_shared_changed_at", "_person_changed_at",
     "node_id", "node_a", "node_b", "component_id",
 ]
 # The reference rebuilds the chain and the graph between int_identifiers and int_identifiers_clustered.

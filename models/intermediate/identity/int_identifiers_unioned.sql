@@ -7,7 +7,11 @@
    those loaded after its watermark, which a scan finds from the row groups'
    min/max alone. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models() + ['stg_app__users'], unique_key='record_id'
+    touch_staging_models() + ['stg_app__users'],
+    unique_key='record_id',
+    unique_guard={
+        'columns': ['record_id', 'identifier_id'], 'written': '_written_at'
+    },
 )) }}
 {% set scope = incremental_scope() %}
 with
@@ -150,7 +154,8 @@ final as (
 
     select
         *,
-        identifier_type || ':' || identifier_sha256 as identifier_id
+        identifier_type || ':' || identifier_sha256 as identifier_id,
+        {{ monotonic_write_marker('_written_at') }} as _written_at
 
     from (
         select * from touch_emails

@@ -15,6 +15,7 @@
 {{ config(**incremental_chain_config(
     touch_staging_models(),
     unique_key='touch_id',
+    unique_guard={'columns': ['touch_id'], 'written': '_resolved_at'},
     read_marks={
         'person_mark': ['int_identifiers_clustered', '_person_changed_at'],
     },

@@ -4,7 +4,9 @@
    newly loaded files reach (a webinar touch then carries their _loaded_at,
    a call or offline touch is chosen again among all its rows). #}
 {{ config(**incremental_chain_config(
-    touch_staging_models(), unique_key='touch_id'
+    touch_staging_models(),
+    unique_key='touch_id',
+    unique_guard={'columns': ['touch_id'], 'written': '_written_at'},
 )) }}
 {% set scope = incremental_scope() %}
 with
@@ -134,13 +136,23 @@ other_touches as (
 
 ),
 
-final as (
+unioned as (
 
     select * from webinar_touches
     union all
     select * from call_touches
     union all
     select * from other_touches
+
+),
+
+final as (
+
+    select
+        *,
+        {{ monotonic_write_marker('_written_at') }} as _written_at
+
+    from unioned
 
 )
 
