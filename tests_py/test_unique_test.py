@@ -1,7 +1,8 @@
 """The primary-key tests group hashes first, then the values where a hash repeats: dbt's `unique` as the project
 runs it on DuckDB (macros/project/duckdb__test_unique.sql) reports exactly the repeated values, with their
 counts, and ignores nulls; unique_combination_of_columns (tests/generic) reports exactly the repeated
-combinations."""
+combinations. at_most_one_value_per_group (tests/generic) reports exactly the groups holding two non-null
+values."""
 
 import json
 
@@ -44,3 +45,17 @@ def repeated_combinations(tmp_path, rows):
 def test_repeated_combinations_are_reported_and_partial_repeats_pass(tmp_path):
     rows = [("r1", "x"), ("r1", "x"), ("r1", "y"), ("r2", "x"), ("r3", None), ("r3", None), ("r4", "z")]
     assert repeated_combinations(tmp_path, rows) == {("r1", "x"): 2, ("r3", None): 2}
+
+
+def groups_with_two_values(tmp_path, rows):
+    """{group: (min, max)} that at_most_one_value_per_group reports for value v per group g holding `rows`."""
+    values = ", ".join("(" + ", ".join("null" if v is None else f"'{v}'" for v in row) + ")" for row in rows)
+    relation = f"(select * from (values {values}) as given(g, v))"
+    shown = failing_rows(tmp_path, f"test_at_most_one_value_per_group(\"{relation}\", 'v', 'g')")
+    return {row["group_value"]: (row["min_value"], row["max_value"]) for row in shown}
+
+
+def test_groups_holding_two_values_are_reported_and_nulls_ignored(tmp_path):
+    rows = [("p1", "d1"), ("p1", "d1"), ("p1", None), ("p2", "d1"), ("p2", "d3"), ("p2", "d2"),
+            ("p3", None), ("p4", "d4")]
+    assert groups_with_two_values(tmp_path, rows) == {"p2": ("d1", "d3")}

@@ -1,5 +1,8 @@
 {# Fails with one row per group that holds more than one distinct non-null
-   value of the column: "at most one <column_name> per <group_by>". #}
+   value of the column: "at most one <column_name> per <group_by>". Two
+   values differ exactly when the group's min and max do, which needs no
+   distinct set per group (count(distinct) took 1.1 s, on the critical
+   path, at 2.9M identifiers). #}
 {% test at_most_one_value_per_group(model, column_name, group_by) %}
 
 with
@@ -8,7 +11,8 @@ grouped as (
 
     select
         {{ group_by }} as group_value,
-        count(distinct {{ column_name }}) as value_count
+        min({{ column_name }}) as min_value,
+        max({{ column_name }}) as max_value
 
     from {{ model }}
     where {{ column_name }} is not null
@@ -18,6 +22,6 @@ grouped as (
 
 select *
 from grouped
-where value_count > 1
+where min_value <> max_value
 
 {% endtest %}

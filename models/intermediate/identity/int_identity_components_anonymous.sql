@@ -2,9 +2,31 @@
 {# Connected components of the lead edges between identifiers that no
    product user owns: the anonymous islands. An island that reaches one
    user joins that user; one that reaches two or more users is contested
-   and stays anonymous (see int_identity_edges_judged). One row per node
-   (node_id, component_id) from the connected_components materialization. #}
+   and stays anonymous (see int_identity_edges_judged). Only the islands of
+   the unguarded components holding two or more users
+   (int_identity_components_conflicted) are computed: elsewhere the guard
+   refuses nothing, and an island never leaves its unguarded component. One
+   row per node (node_id, component_id) from the connected_components
+   materialization. #}
 with
+
+components as (
+
+    select * from {{ ref('int_identity_components_unguarded') }}
+
+),
+
+conflicted as (
+
+    select * from {{ ref('int_identity_components_conflicted') }}
+
+),
+
+edges as (
+
+    select * from {{ ref('int_identity_edges') }}
+
+),
 
 identifiers as (
 
@@ -12,9 +34,16 @@ identifiers as (
 
 ),
 
-edges as (
+{# the identifiers of those components that no user owns #}
+anonymous_nodes as (
 
-    select * from {{ ref('int_identity_edges') }}
+    select components.node_id
+    from components
+    inner join conflicted
+        on components.component_id = conflicted.component_id
+    inner join identifiers
+        on components.node_id = identifiers.node_id
+    where identifiers.owner_user_id is null
 
 ),
 
@@ -25,13 +54,13 @@ final as (
         edges.node_b
 
     from edges
-    inner join identifiers as identifiers_a
-        on edges.node_a = identifiers_a.node_id
-    inner join identifiers as identifiers_b
-        on edges.node_b = identifiers_b.node_id
     where edges.evidence_kind in ('lead_record', 'self')
-        and identifiers_a.owner_user_id is null
-        and identifiers_b.owner_user_id is null
+        and edges.node_a in (
+            select anonymous_nodes.node_id from anonymous_nodes
+        )
+        and edges.node_b in (
+            select anonymous_nodes.node_id from anonymous_nodes
+        )
 
 )
 
