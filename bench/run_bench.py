@@ -32,7 +32,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GRAPH_MODELS = ("int_identity_components_unguarded", "int_identity_components")
+GRAPH_MODELS = (
+    "int_identity_components_unguarded", "int_identity_components_guarded", "int_identity_components",
+)
 LOADER_PREFIX = "base_"
 TARGETS = {
     "end_to_end_vs_floor": 5.0,
