@@ -202,6 +202,21 @@ def test_graph_invariants_hold_on_the_scenarios(scenarios):
     assert users_per_person == [(1,)]
 
 
+def test_persons_are_the_components_of_the_accepted_edges(scenarios):
+    """The guard refuses edges here, so int_identity_components takes the split components from
+    int_identity_components_guarded and every other one from the unguarded components: the result must
+    still be the connected components of every accepted edge."""
+    (refused,) = query(scenarios, "select count(*) from intermediate.int_identity_edges_judged where not is_accepted")[0]
+    assert refused > 0
+    accepted = nx.Graph()
+    accepted.add_edges_from(query(scenarios, "select node_a, node_b from intermediate.int_identity_edges_accepted"))
+    components = dict(query(scenarios, "select node_id, component_id from intermediate.int_identity_components"))
+    assert partition(components) == {frozenset(component) for component in nx.connected_components(accepted)}
+    # and each component is named after its smallest node
+    assert all(component_id == min(node for node, c in components.items() if c == component_id)
+               for component_id in set(components.values()))
+
+
 # ---------- property test: persons == networkx connected components of the same evidence
 
 
