@@ -16,8 +16,12 @@
    (int_identity_components_conflicted) are judged; every other edge is
    accepted as it is (at 10M touches, a few hundred of 5.5M edges are
    judged). #}
-{# int_identity_edges is read twice, as the table: DuckDB would materialize
-   a CTE read twice, every edge with every column #}
+{# A view: its readers are the guarded components (the accepted edges of
+   the conflicted components), identity_conflicts (the refused ones) and two
+   tests; writing 5.5M edges each run cost 2 s, on the critical path at 10M
+   touches. int_identity_edges is read twice, as the table: DuckDB would
+   materialize a CTE read twice, every edge with every column. #}
+{{ config(materialized='view') }}
 {% set edges = ref('int_identity_edges') %}
 with
 
