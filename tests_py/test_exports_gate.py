@@ -203,3 +203,35 @@ def test_the_merge_safety_test_judges_only_the_newest_load(planted, tmp_path):
     execute(database, "update export_amplitude__events set update_time_column = update_time_column + interval 2 day"
             " where insert_id = 'bad-zeros-0001'")
     assert run_dbt(selector, database, check=False, **planted["variables"]).returncode != 0
+
+
+def test_the_merge_safety_test_fails_an_insert_id_used_twice_in_the_events(planted, tmp_path):
+    """export_amplitude__events has no `unique` test on insert_id: the merge-safety test fails the build
+    when a row of the newest load reuses an insert_id, whether of its own load or of an older one."""
+    database = tmp_path / "twice.duckdb"
+    shutil.copy(planted["database"], database)
+    selector = ["test", "--select", "export_amplitude__events,test_name:amplitude_export_is_merge_safe"]
+    assert run_dbt(selector, database, check=False, **planted["variables"]).returncode == 0
+    (older_id,), (newest_id,) = query(
+        database,
+        """select * from (
+               (select insert_id from export_amplitude__events order by update_time_column, insert_id limit 1)
+               union all
+               (select insert_id from export_amplitude__events order by update_time_column desc, insert_id limit 1)
+           )""",
+    )
+    copy = ("select insert_id, event_type, user_id, device_id, time, event_properties, user_properties,"
+            " (select max(update_time_column) from export_amplitude__events) + interval 1 day"
+            " from export_amplitude__events where insert_id in (?, ?)")
+    execute(database, f"insert into export_amplitude__events {copy}", [older_id, newest_id])
+    result = run_dbt([*selector, "--store-failures"], database, check=False, **planted["variables"])
+    assert result.returncode != 0, result.stdout[-3000:]
+    tables = query(
+        database,
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name like 'amplitude_export_is_merge_safe%' and table_schema like '%dbt_test__audit'",
+    )
+    failures = [row for (table,) in tables for row in query(database, f"select insert_id, failure from {table}")]
+    assert sorted(failures) == sorted(
+        (insert_id, "insert_id used twice across the export relations") for insert_id in {older_id, newest_id}
+    )
