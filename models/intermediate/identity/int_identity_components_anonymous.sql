@@ -10,18 +10,6 @@
    materialization. #}
 with
 
-components as (
-
-    select * from {{ ref('int_identity_components_unguarded') }}
-
-),
-
-conflicted as (
-
-    select * from {{ ref('int_identity_components_conflicted') }}
-
-),
-
 edges as (
 
     select * from {{ ref('int_identity_edges') }}
@@ -34,15 +22,19 @@ identifiers as (
 
 ),
 
+conflicted_nodes as (
+
+    {{ conflicted_component_nodes_sql() }}
+
+),
+
 {# the identifiers of those components that no user owns #}
 anonymous_nodes as (
 
-    select components.node_id
-    from components
-    inner join conflicted
-        on components.component_id = conflicted.component_id
+    select conflicted_nodes.node_id
+    from conflicted_nodes
     inner join identifiers
-        on components.node_id = identifiers.node_id
+        on conflicted_nodes.node_id = identifiers.node_id
     where identifiers.owner_user_id is null
 
 ),

@@ -7,18 +7,6 @@
    unguarded component (int_identity_components). #}
 with
 
-components as (
-
-    select * from {{ ref('int_identity_components_unguarded') }}
-
-),
-
-conflicted as (
-
-    select * from {{ ref('int_identity_components_conflicted') }}
-
-),
-
 accepted_edges as (
 
     select * from {{ ref('int_identity_edges_accepted') }}
@@ -27,10 +15,7 @@ accepted_edges as (
 
 conflicted_nodes as (
 
-    select components.node_id
-    from components
-    inner join conflicted
-        on components.component_id = conflicted.component_id
+    {{ conflicted_component_nodes_sql() }}
 
 ),
 

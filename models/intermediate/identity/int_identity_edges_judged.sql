@@ -25,18 +25,6 @@
 {% set edges = ref('int_identity_edges') %}
 with
 
-components as (
-
-    select * from {{ ref('int_identity_components_unguarded') }}
-
-),
-
-conflicted as (
-
-    select * from {{ ref('int_identity_components_conflicted') }}
-
-),
-
 identifiers as (
 
     select
@@ -54,10 +42,7 @@ islands as (
 
 conflicted_nodes as (
 
-    select components.node_id
-    from components
-    inner join conflicted
-        on components.component_id = conflicted.component_id
+    {{ conflicted_component_nodes_sql() }}
 
 ),
 
