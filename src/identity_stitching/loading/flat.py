@@ -37,7 +37,7 @@ def flat_exports_reader(raw_path, layout_name):
     return flat_exports_update(raw_path, layout_name).reader
 
 
-def flat_exports_update(raw_path, layout_name, loaded=frozenset()):
+def flat_exports_update(raw_path, layout_name, loaded=frozenset(), folder=None):
     """What a table holding the rows of the `loaded` files needs to mirror the layout's folder.
 
     `loaded` holds the (source_file, source_file_sha256) pairs the table has
@@ -47,7 +47,7 @@ def flat_exports_update(raw_path, layout_name, loaded=frozenset()):
     one of them raises here, before the table is changed.
     """
     layout = LAYOUTS[layout_name]
-    changes = folder_changes(raw_path, layout.folder, loaded)
+    changes = folder_changes(raw_path, folder or layout.folder, loaded)
     reader = files_reader(
         raw_path,
         changes.to_load,

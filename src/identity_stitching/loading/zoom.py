@@ -86,7 +86,7 @@ def zoom_attendee_reports_reader(raw_path):
     return zoom_attendee_reports_update(raw_path).reader
 
 
-def zoom_attendee_reports_update(raw_path, loaded=frozenset()):
+def zoom_attendee_reports_update(raw_path, loaded=frozenset(), folder=FOLDER):
     """What a table holding the rows of the `loaded` reports needs to mirror the reports' folder.
 
     `loaded` holds the (source_file, source_file_sha256) pairs the table has
@@ -95,7 +95,7 @@ def zoom_attendee_reports_update(raw_path, loaded=frozenset()):
     stale. Only the reports to read are checked: schema drift in one of them
     raises here, before the table is changed.
     """
-    changes = folder_changes(raw_path, FOLDER, loaded)
+    changes = folder_changes(raw_path, folder, loaded)
     reader = files_reader(raw_path, changes.to_load, DATA_COLUMNS, check=_check_report, read=_read_report)
     return FolderUpdate(reader=reader, changes=changes)
 

@@ -1,20 +1,18 @@
 """Loads the raw files of this source as they were exported (see the README's input contract).
 
-Incremental: a file already loaded with the same bytes (same `source_file`
-and `source_file_sha256`) is not read again; the rows of a file that changed
-or left the raw folder are deleted first, so the table always holds what a
-fresh load of the folder would. `--full-refresh` reads every file again.
-
-The loader streams Arrow record batches; dbt-duckdb registers the reader and
-writes them batch by batch, so memory does not grow with the rows.
+Which source, folder and reader: the entry of var identity__sources whose
+base_model this is. Incremental: a file already loaded with the same bytes is
+not read again; the rows of a file that changed or left the raw folder are
+deleted first, so the table always holds what a fresh load of the folder
+would. `--full-refresh` reads every file again. The loader streams Arrow
+record batches, so memory does not grow with the rows.
 """
 
-from identity_stitching.loading import zoom_attendee_reports_update, load_incrementally
+from identity_stitching.loading.registered import load_registered_source
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append", on_schema_change="fail")
-    raw_path = dbt.config.get("raw_path")
-    return load_incrementally(
-        dbt, session, lambda loaded: zoom_attendee_reports_update(raw_path, loaded)
-    )
+    # literal keys: dbt passes a Python model only the config keys its file reads
+    registry = dbt.config.get("sources_registry")
+    return load_registered_source(dbt, session, dbt.config.get("raw_path"), registry)
