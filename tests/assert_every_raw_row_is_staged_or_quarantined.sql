@@ -9,12 +9,13 @@
    primary-key tests of base_* and stg_* catch that one.
    tests_py/test_quarantine_accounting.py checks the same against the raw
    files themselves, and that used rows reach the identity graph. #}
-{% set sources = [
-    ('zoom', 'base_zoom__attendee_report_rows', 'stg_zoom__webinar_attendees'),
-    ('ringcentral', 'base_ringcentral__call_log_rows', 'stg_ringcentral__calls'),
-    ('app', 'base_app__user_rows', 'stg_app__users'),
-    ('offline', 'base_offline__touch_rows', 'stg_offline__touches'),
-] %}
+{# (source_system, base model, staging model) of every registered source #}
+{% set sources = [] %}
+{% for source in registered_sources() %}
+    {% do sources.append(
+        (source.name, source.base_model, source.staging_model)
+    ) %}
+{% endfor %}
 
 with
 

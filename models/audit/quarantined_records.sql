@@ -4,12 +4,15 @@
    separate rows; a rejected value in a row that has another good identifier
    only costs that value (is_row_used stays true). No raw or normalized
    value is carried here: the reason names the rule, never the value. #}
-{% set staged = [
-    ('stg_zoom__webinar_attendees', ['email', 'phone']),
-    ('stg_ringcentral__calls', ['phone']),
-    ('stg_app__users', ['email', 'phone']),
-    ('stg_offline__touches', ['email', 'phone']),
-] %}
+{# (staging model, identifier kinds) of every registered source #}
+{% set staged = [] %}
+{% for source in registered_sources() %}
+    {% set kinds = [] %}
+    {% for kind in ['email', 'phone'] if source[kind] %}
+        {% do kinds.append(kind) %}
+    {% endfor %}
+    {% do staged.append((source.staging_model, kinds)) %}
+{% endfor %}
 
 with
 

@@ -151,11 +151,22 @@ attendances as (
 
 ),
 
-final as (
+unioned as (
 
     select * from registrations
     union all
     select * from attendances
+
+),
+
+final as (
+
+    {# the touch contract: rows here are usable (staging rejected the others) #}
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as row_rejection_reason
+
+    from unioned
 
 )
 

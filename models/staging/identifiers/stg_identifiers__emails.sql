@@ -5,38 +5,20 @@
    Incremental on DuckDB: a run adds the values of the rows loaded since its
    last build that the table does not hold yet (a changed seed, macro or var
    changes the project's fingerprint and rebuilds it). #}
-{{ config(**incremental_chain_config([
-    'base_zoom__attendee_report_rows',
-    'base_app__user_rows',
-    'base_offline__touch_rows',
-])) }}
+{{ config(**incremental_chain_config(identifier_source_models('email'))) }}
 {% set scope = incremental_scope() %}
 with
 
-zoom_rows as (
+{# the raw email of every registered source that carries one #}
+raw_emails as (
 
-    select email as email_raw
-    from {{ engine_ref('base_zoom__attendee_report_rows') }}
+    {% for source in registered_sources() if source.email %}
+    select {{ source.email }} as email_raw
+    from {{ engine_ref(source.base_model) }}
     where load_error is null
         and {{ loaded_since_scope(scope) }}
-
-),
-
-user_rows as (
-
-    select email as email_raw
-    from {{ engine_ref('base_app__user_rows') }}
-    where load_error is null
-        and {{ loaded_since_scope(scope) }}
-
-),
-
-touch_rows as (
-
-    select email as email_raw
-    from {{ engine_ref('base_offline__touch_rows') }}
-    where load_error is null
-        and {{ loaded_since_scope(scope) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -70,16 +52,10 @@ role_local_parts as (
 candidates as (
 
     select distinct email_raw
-    from (
-        select * from zoom_rows
-        union all
-        select * from user_rows
-        union all
-        select * from touch_rows
-    ) as unioned
+    from raw_emails
     where nullif(trim(email_raw), '') is not null
     {%- if scope.mode == 'append' %}
-        and {{ absent_from_this('unioned', ['email_raw']) }}
+        and {{ absent_from_this('raw_emails', ['email_raw']) }}
     {%- endif %}
 
 ),

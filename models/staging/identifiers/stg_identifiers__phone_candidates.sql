@@ -2,73 +2,39 @@
    Incremental on DuckDB: a run adds the pairs first seen in rows loaded
    since its last build (a removed file, or a changed seed, macro or var,
    rebuilds it), like stg_identifiers__emails. #}
-{{ config(**incremental_chain_config(phone_source_models())) }}
+{{ config(**incremental_chain_config(identifier_source_models('phone'))) }}
 {% set scope = incremental_scope() %}
 with
 
-zoom_rows as (
+country_regions as (
 
-    select
-        zoom_rows.phone as phone_raw,
-        country_regions.region_code as region_hint
-
-    from {{ engine_ref('base_zoom__attendee_report_rows') }} as zoom_rows
-    left join {{ ref('country_regions') }} as country_regions
-        on lower(trim(zoom_rows.country_region_name))
-        = lower(country_regions.country_region_name)
-    where zoom_rows.load_error is null
-        and {{ loaded_since_scope(scope, 'zoom_rows._loaded_at') }}
+    select * from {{ ref('country_regions') }}
 
 ),
 
-call_rows as (
-
-    select
-        case
-            when lower(direction) = 'outbound' then to_phone_number
-            else from_phone_number
-        end as phone_raw,
-        cast(null as {{ dbt.type_string() }}) as region_hint
-
-    from {{ engine_ref('base_ringcentral__call_log_rows') }}
-    where load_error is null
-        and {{ loaded_since_scope(scope) }}
-
-),
-
-user_rows as (
-
-    select
-        phone as phone_raw,
-        cast(null as {{ dbt.type_string() }}) as region_hint
-
-    from {{ engine_ref('base_app__user_rows') }}
-    where load_error is null
-        and {{ loaded_since_scope(scope) }}
-
-),
-
-touch_rows as (
-
-    select
-        phone as phone_raw,
-        cast(null as {{ dbt.type_string() }}) as region_hint
-
-    from {{ engine_ref('base_offline__touch_rows') }}
-    where load_error is null
-        and {{ loaded_since_scope(scope) }}
-
-),
-
+{# the raw phone of every registered source that carries one, with the
+   region its country column names, if it has one #}
 unioned as (
 
-    select * from zoom_rows
-    union all
-    select * from call_rows
-    union all
-    select * from user_rows
-    union all
-    select * from touch_rows
+    {% for source in registered_sources() if source.phone %}
+    select
+        {{ source.phone }} as phone_raw,
+        {% if source.phone_country -%}
+        country_regions.region_code as region_hint
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }}) as region_hint
+        {%- endif %}
+
+    from {{ engine_ref(source.base_model) }} as source_rows
+    {%- if source.phone_country %}
+    left join country_regions
+        on lower(trim(source_rows.{{ source.phone_country }}))
+        = lower(country_regions.country_region_name)
+    {%- endif %}
+    where source_rows.load_error is null
+        and {{ loaded_since_scope(scope, 'source_rows._loaded_at') }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

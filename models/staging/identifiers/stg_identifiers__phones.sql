@@ -2,7 +2,7 @@
    blocklist and hashed. Incremental on DuckDB: a run adds the pairs the
    parse table holds and this table does not yet (a removed file, or a
    changed seed, macro or var, rebuilds it). #}
-{{ config(**incremental_chain_config(phone_source_models())) }}
+{{ config(**incremental_chain_config(identifier_source_models('phone'))) }}
 {% set scope = incremental_scope() %}
 with
 

@@ -57,29 +57,44 @@ judged as (
 final as (
 
     select
-        ---------- ids
+        ---------- ids (the touch contract: CONTRIBUTING.md)
         {{ hash_identifier(
             "judged.source_file || ':' || cast(judged.source_row_number as "
             ~ dbt.type_string() ~ ")"
         ) }} as offline_touch_row_id,
-        trim(judged.touch_id) as touch_id,
+        {{ hash_identifier(
+            "'offline|' || trim(judged.source) || '|' || trim(judged.touch_id)"
+        ) }} as touch_id,
+        trim(judged.touch_id) as source_touch_id,
 
         ---------- identifiers (pii: never leaves staging)
         emails.email_normalized,
         emails.email_sha256,
-        emails.is_role_address as is_role_email,
+        coalesce(emails.is_role_address, false) as is_role_email,
         phones.phone_e164,
         phones.phone_sha256,
-        nullif(lower(trim(judged.full_name)), '') as name_normalized,
-        {{ hash_identifier("nullif(lower(trim(judged.full_name)), '')") }}
+        {{ normalize_name('judged.full_name') }} as name_normalized,
+        {{ hash_identifier(normalize_name('judged.full_name')) }}
             as name_sha256,
 
         ---------- strings
+        'offline' as source_system,
         trim(judged.source) as touch_source,
         trim(judged.event_type) as event_type,
         case
             when judged.row_rejection_reason is null then judged.properties_text
         end as properties,
+        case
+            when judged.row_rejection_reason is null
+                then {{ json_merge_patch(
+                    as_json('judged.properties_text'),
+                    json_object_without_nulls([
+                        ('source_system', "'offline'"),
+                        ('touch_source', 'trim(judged.source)'),
+                        ('touch_id', 'trim(judged.touch_id)'),
+                    ])
+                ) }}
+        end as event_properties,
         emails.email_rejection_reason,
         phones.phone_rejection_reason,
         coalesce(
@@ -94,7 +109,6 @@ final as (
         judged.occurred_at_utc as occurred_at,
 
         ---------- provenance
-        'offline' as source_system,
         judged.source_file,
         judged.source_row_number,
         judged.source_file_sha256,

@@ -63,18 +63,35 @@ final as (
             "judged.source_file || ':' || cast(judged.source_row_number as "
             ~ dbt.type_string() ~ ")"
         ) }} as call_log_row_id,
+        {{ hash_identifier("'ringcentral|call|' || trim(judged.call_id)") }}
+            as touch_id,
         trim(judged.call_id) as call_id,
         trim(judged.session_id) as session_id,
 
         ---------- identifiers (pii: never leaves staging)
+        cast(null as {{ dbt.type_string() }}) as email_sha256,
         phones.phone_e164,
         phones.phone_sha256,
-        nullif(lower(trim(judged.counterpart_name)), '') as name_normalized,
-        {{ hash_identifier(
-            "nullif(lower(trim(judged.counterpart_name)), '')"
-        ) }} as name_sha256,
+        {{ normalize_name('judged.counterpart_name') }} as name_normalized,
+        {{ hash_identifier(normalize_name('judged.counterpart_name')) }}
+            as name_sha256,
 
         ---------- strings
+        'ringcentral' as source_system,
+        case
+            when judged.direction_normalized = 'outbound'
+                then '{{ var("identity__event_type_outbound_call") }}'
+            else '{{ var("identity__event_type_inbound_call") }}'
+        end as event_type,
+        {{ json_object_without_nulls([
+            ('source_system', "'ringcentral'"),
+            ('call_id', 'trim(judged.call_id)'),
+            ('call_session_id', 'trim(judged.session_id)'),
+            ('call_direction', 'judged.direction_normalized'),
+            ('call_result', 'judged.result'),
+            ('call_action', 'judged.action'),
+            ('call_duration_seconds', 'judged.duration_seconds_int'),
+        ]) }} as event_properties,
         judged.direction_normalized as direction,
         judged.call_type,
         judged.action,
@@ -91,11 +108,14 @@ final as (
         ---------- numerics
         judged.duration_seconds_int as duration_seconds,
 
+        ---------- booleans
+        false as is_role_email,
+
         ---------- timestamps
         judged.started_at,
+        judged.started_at as occurred_at,
 
         ---------- provenance
-        'ringcentral' as source_system,
         judged.source_file,
         judged.source_row_number,
         judged.source_file_sha256,

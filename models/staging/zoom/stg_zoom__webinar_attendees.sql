@@ -133,8 +133,8 @@ final as (
         emails.is_role_address as is_role_email,
         phones.phone_e164,
         phones.phone_sha256,
-        nullif(lower(trim(judged.user_name)), '') as name_normalized,
-        {{ hash_identifier("nullif(lower(trim(judged.user_name)), '')") }}
+        {{ normalize_name('judged.user_name') }} as name_normalized,
+        {{ hash_identifier(normalize_name('judged.user_name')) }}
             as name_sha256,
 
         ---------- strings

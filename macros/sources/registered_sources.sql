@@ -1,0 +1,42 @@
+{#- The source registry (var identity__sources in dbt_project.yml): every
+    source the project reads, as dicts (see dbt_project.yml for the keys).
+    `kind`: 'touch' for the touch sources, 'user' for the product users'
+    (no touch_model), none for all. -#}
+{% macro registered_sources(kind=none) %}
+    {%- set sources = [] -%}
+    {%- for source in var('identity__sources') -%}
+        {%- if kind is none
+            or (kind == 'touch' and source.touch_model)
+            or (kind == 'user' and not source.touch_model) -%}
+            {%- do sources.append(source) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(sources) }}
+{% endmacro %}
+
+{#- The staging models of the touch sources: the roots of the touch chain. -#}
+{% macro touch_staging_models() %}
+    {{ return(registered_sources('touch') | map(attribute='staging_model') | list) }}
+{% endmacro %}
+
+{#- The base loaders whose rows carry a raw value of `kind` ('email' or
+    'phone'): the roots of that identifier's lookup. -#}
+{% macro identifier_source_models(kind) %}
+    {%- set models = [] -%}
+    {%- for source in registered_sources() if source[kind] -%}
+        {%- do models.append(source.base_model) -%}
+    {%- endfor -%}
+    {{ return(models) }}
+{% endmacro %}
+
+{#- The event types a source's touches can have (the values of its
+    event_types vars). -#}
+{% macro registered_event_types() %}
+    {%- set types = [] -%}
+    {%- for source in registered_sources('touch') -%}
+        {%- for name in source.event_types -%}
+            {%- do types.append(var(name)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(types) }}
+{% endmacro %}
