@@ -108,16 +108,55 @@ def test_flat_bad_rows_carry_a_reason_and_good_rows_flow(tmp_path):
         CALL_ROW.replace("C-1", "C-3").replace("ALICE NGUYEN", huge),
         CALL_ROW.replace("C-1", "C-4") + ",surplus value",
         CALL_ROW.replace("C-1", "C-5"),
+        CALL_ROW.replace("C-1", "C-6").replace("2026-03-18T15:02:11.000Z", "9" * 2000),
+        CALL_ROW.replace("C-1", "C-7").replace("+14158672301", "1" * 1500),
+        CALL_ROW.replace("C-1", "C-8").replace("+14155550100", "2" * 1500),
     ]) + "\n"
     write(tmp_path, "ringcentral/call_log/a.csv", text.encode())
-    got = {(r["source_row_number"], r["call_id"], r["load_error"]) for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
-    assert got == {
-        (2, "C-1", None),
-        (3, None, "ragged row: 3 fields, header has 12"),
-        (4, None, f"oversized value in column from.name: 200000 characters, at most {MAX_VALUE_LENGTH} expected"),
-        (5, None, "ragged row: 13 fields, header has 12"),
-        (6, "C-5", None),
+    got = {
+        r["source_row_number"]: (r["call_id"], r["load_error"], r["value_errors"])
+        for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
     }
+    dropped = f"oversized value (%d characters, at most {MAX_VALUE_LENGTH} expected) dropped"
+    assert got == {
+        2: ("C-1", None, None),
+        3: (None, "ragged row: 3 fields, header has 12", None),
+        # The caller's name is not needed: the value goes, the row stays.
+        4: ("C-3", None, json.dumps({"from.name": dropped % 200_000})),
+        5: (None, "ragged row: 13 fields, header has 12", None),
+        6: ("C-5", None, None),
+        # Without its start or its caller's number an inbound call is no touch.
+        7: (None, f"oversized value in column startTime: 2000 characters, at most {MAX_VALUE_LENGTH} expected", None),
+        8: (None, f"oversized value in column from.phoneNumber: 1500 characters, at most {MAX_VALUE_LENGTH} expected", None),
+        # The company's own line, on an inbound call, is not needed.
+        9: ("C-8", None, json.dumps({"to.phoneNumber": dropped % 1500})),
+    }
+    by_row = {r["source_row_number"]: r for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
+    assert by_row[4]["from_name"] is None and by_row[4]["from_phone_number"] == "+14158672301"
+    assert by_row[9]["to_phone_number"] is None and by_row[9]["call_log_layout"] == "api_csv"
+
+
+def test_flat_oversized_optional_values_are_dropped_in_every_flat_source(tmp_path):
+    name = "Pat " * 1300
+    write(tmp_path, "offline/touches/a.csv", (
+        "touch_id,source,event_type,occurred_at,email,phone,full_name,properties,notes\n"
+        f"t1,expo,Visit,2026-05-12T14:20:00Z,pat@doe.io,,{name},{{}},{'n' * 2000}\n"
+        f"t2,expo,Visit,{'2' * 1100},pat@doe.io,,Pat,{{}},\n"
+    ).encode())
+    write(tmp_path, "app/users/a.csv", (
+        "user_id,email,phone,created_at\n"
+        f"u1,{'e' * 1100}@x.io,+1 646 555 0188,2026-05-01T00:00:00Z\n"
+        f"{'u' * 1100},a@x.io,,2026-05-01T00:00:00Z\n"
+    ).encode())
+    first, second = rows(read_flat_exports(tmp_path, "offline_touches"))
+    assert first["load_error"] is None and first["full_name"] is None and first["email"] == "pat@doe.io"
+    assert set(json.loads(first["value_errors"])) == {"full_name", "notes"}
+    assert first["extra_columns"] is None  # the dropped note is not kept either
+    assert second["load_error"].startswith("oversized value in column occurred_at: 1100 characters")
+    user, bad_user = rows(read_flat_exports(tmp_path, "app_users"))
+    assert user["email"] is None and user["phone"] == "+1 646 555 0188" and user["load_error"] is None
+    assert list(json.loads(user["value_errors"])) == ["email"]
+    assert bad_user["load_error"].startswith("oversized value in column user_id")
 
 
 def test_flat_padding_never_eats_an_empty_last_value(tmp_path):
@@ -148,13 +187,27 @@ def test_flat_cp1252_names_are_decoded(tmp_path):
 
 def test_flat_schema_drift_names_file_missing_columns_and_layout(tmp_path):
     write(tmp_path, "ringcentral/call_log/ok.csv", (CALL_HEADER + "\n" + CALL_ROW + "\n").encode())
+    # A flattened API export without startTime: no call of it has a time.
+    write(tmp_path, "ringcentral/call_log/no_start.csv", (
+        CALL_HEADER.replace("startTime,", "") + "\n" + CALL_ROW.replace("2026-03-18T15:02:11.000Z,", "") + "\n"
+    ).encode())
+    with pytest.raises(SchemaDriftError) as raised:
+        read_flat_exports(tmp_path, "ringcentral_call_log")
+    message = str(raised.value)
+    assert "ringcentral/call_log/no_start.csv: missing column(s) startTime." in message
+    assert "Expected layout: id, sessionId, startTime, duration, type, direction, action, result, " in message
+    assert "Found header: id, sessionId, duration, type," in message
+    assert "RingCentral call logs are read as downloaded from the admin portal" in message
+    assert message.endswith("Fix the export (or move the file out of the raw folder) and rerun; nothing was exported.")
+
+
+def test_flat_portal_download_without_direction_names_its_missing_columns(tmp_path):
     write(tmp_path, "ringcentral/call_log/portal.csv", b"Type,Phone Number,Name,Date,Time\nVoice,1,A,B,C\n")
     with pytest.raises(SchemaDriftError) as raised:
         read_flat_exports(tmp_path, "ringcentral_call_log")
     message = str(raised.value)
-    assert "ringcentral/call_log/portal.csv" in message
-    assert "missing column(s) id, sessionId, startTime" in message
-    assert "Expected layout: " + CALL_HEADER.replace(",", ", ") + "." in message
+    assert "ringcentral/call_log/portal.csv: missing column(s) Direction, From, To." in message
+    assert "Expected layout: Type, Direction, From, To, Name, Date, Time, Action, Action Result, " in message
     assert "Found header: Type, Phone Number, Name, Date, Time." in message
 
 
@@ -285,7 +338,7 @@ def test_schema_drift_raises_before_the_reader_hands_over_a_row(tmp_path):
 
     write(tmp_path, "ringcentral/call_log/a.csv", f"{CALL_HEADER}\n{CALL_ROW}\n".encode())
     write(tmp_path, "ringcentral/call_log/z.csv", f"\n\n{CALL_ROW}\n{CALL_ROW}\n".encode())
-    with pytest.raises(SchemaDriftError, match="z.csv: missing column\\(s\\) id, sessionId"):
+    with pytest.raises(SchemaDriftError, match="z.csv: missing column\\(s\\) id, startTime, direction"):
         flat_exports_reader(tmp_path, "ringcentral_call_log")
     write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(ALICE.format(q="")))
     # A second Attendee Details section, far down the report, with a renamed header.
@@ -352,8 +405,8 @@ def test_update_checks_the_header_of_new_and_changed_files(tmp_path):
     with pytest.raises(SchemaDriftError, match="portal.csv: missing column"):
         flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
     portal.unlink()
-    ok.write_bytes(f"{CALL_HEADER.replace('sessionId', 'session')}\n{CALL_ROW}\n".encode())
-    with pytest.raises(SchemaDriftError, match="ok.csv: missing column\\(s\\) sessionId"):
+    ok.write_bytes(f"{CALL_HEADER.replace('startTime', 'start')}\n{CALL_ROW}\n".encode())
+    with pytest.raises(SchemaDriftError, match="ok.csv: missing column\\(s\\) startTime"):
         flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
 
 
