@@ -58,6 +58,20 @@ def test_decode_reads_utf16_with_its_bom():
     assert decode("Zoë".encode("utf-16")) == ("Zoë", "utf-16")
 
 
+def test_decode_removes_nul_bytes_and_keeps_the_lines():
+    data = b"Attended,\x00Email\r\nYes\x00,a@b.io\r\n\x00\x00\r\nNo,c@d.io\r\n"
+    assert decode(data) == ("Attended,Email\r\nYes,a@b.io\r\n\r\nNo,c@d.io\r\n", "utf-8")
+    assert decode("Renée\x00".encode("cp1252")) == ("Renée", "cp1252")
+
+
+def test_flat_rows_keep_their_line_numbers_around_nul_bytes(tmp_path):
+    second = CALL_ROW.replace("C-1", "C\x00-2")
+    text = f"{CALL_HEADER}\n\x00{CALL_ROW}\n\x00\x00\n{second}\n"
+    write(tmp_path, "ringcentral/a.csv", text.encode())
+    got = [(r["source_row_number"], r["call_id"]) for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))]
+    assert got == [(2, "C-1"), (4, "C-2")]
+
+
 # ---------- listing
 
 
@@ -209,6 +223,84 @@ def test_flat_portal_download_without_direction_names_its_missing_columns(tmp_pa
     assert "ringcentral/call_log/portal.csv: missing column(s) Direction, From, To." in message
     assert "Expected layout: Type, Direction, From, To, Name, Date, Time, Action, Action Result, " in message
     assert "Found header: Type, Phone Number, Name, Date, Time." in message
+
+
+# ---------- RingCentral: every layout, recognized from the content
+
+PORTAL_HEADER = "Type,Direction,From,To,Name,Date,Time,Action,Action Result,Result Description,Duration,Extension"
+
+
+def test_portal_download_splits_from_and_to(tmp_path):
+    text = "\r\n".join([
+        PORTAL_HEADER + ",Recording",
+        "Voice,Incoming,(415) 555-0142,(415) 555-0100,Alma Reyes,Wed 03/18/2026,3:02 PM,Phone Call,Accepted,,0:05:12,9042 - Dana Whitfield,",
+        'Voice,Outgoing,Dana Whitfield <9042>,"Marcus Bell <+1 646-555-0187>",,Thu 03/19/2026,10:15 AM,Phone Call,Call connected,,0:12:40,9042,yes',
+        "Voice,Incoming,Ext. 9043,9042,Ravi Menon,Fri 03/20/2026,9:05 AM,Phone Call,Accepted,,0:01:03,9042,",
+        "Fax,Inbound,Anonymous,9042,Someone,Fri 03/20/2026,9:07 AM,Fax,Received,,0:00:10,9042,",
+        "Voice,Sideways,(312) 555-0164,9042,Who,Fri 03/20/2026,9:09 AM,Phone Call,Accepted,,0:00:10,9042,",
+    ]) + "\r\n"
+    write(tmp_path, "ringcentral/CallLog_x.csv", codecs.BOM_UTF8 + text.encode())
+    got = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    columns = ("from_phone_number", "from_name", "from_extension_number", "to_phone_number", "to_name", "to_extension_number")
+    assert [tuple(r[c] for c in columns) for r in got] == [
+        ("(415) 555-0142", "Alma Reyes", None, "(415) 555-0100", None, None),
+        (None, "Dana Whitfield", "9042", "+1 646-555-0187", "Marcus Bell", None),
+        (None, "Ravi Menon", "9043", None, None, "9042"),
+        ("Anonymous", "Someone", None, None, None, "9042"),
+        ("(312) 555-0164", None, None, None, None, "9042"),
+    ]
+    first = got[0]
+    assert (first["call_log_layout"], first["call_id"], first["start_date"], first["start_clock"]) == (
+        "portal_csv", None, "Wed 03/18/2026", "3:02 PM",
+    )
+    assert (first["duration"], first["result"], first["extension"]) == ("0:05:12", "Accepted", "9042 - Dana Whitfield")
+    assert json.loads(got[1]["extra_columns"]) == {"Recording": "yes"}
+    # a Name whose side the direction does not say is kept, not given to either side
+    assert json.loads(got[4]["extra_columns"]) == {"Name": "Who", "Recording": ""}
+
+
+def test_api_response_saved_as_json(tmp_path):
+    record = {
+        "id": "R1", "sessionId": "S1", "startTime": "2026-03-24T13:20:05.000Z", "duration": 95, "type": "Voice",
+        "direction": "Inbound", "action": "Phone Call", "result": "Accepted",
+        "from": {"phoneNumber": "+12065550133", "name": "Keiko Tanaka", "location": "Seattle, WA"},
+        "to": {"phoneNumber": "+14155550100"}, "legs": [{"duration": 95}], "recording": None,
+    }
+    response = {"records": [record, {**record, "id": "R2", "to": {"extensionNumber": "9042"}}, "junk"],
+                "paging": {"page": 1}, "navigation": {}}
+    write(tmp_path, "ringcentral/api/page1.json", json.dumps(response, indent=2).encode())
+    write(tmp_path, "ringcentral/api/pages.jsonl", (json.dumps({"records": [{**record, "id": "R3"}]}) + "\n"
+                                                    + json.dumps([{**record, "id": "R4"}]) + "\n").encode())
+    write(tmp_path, "ringcentral/api/cut.json", b'{"records": [{"id": "R5", "startTi')
+    got = {(r["source_file"].rsplit("/", 1)[1], r["source_row_number"]): r for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
+    assert sorted(got) == [("cut.json", 1), ("page1.json", 1), ("page1.json", 2), ("page1.json", 3),
+                           ("pages.jsonl", 1), ("pages.jsonl", 2)]
+    first = got[("page1.json", 1)]
+    assert (first["call_log_layout"], first["call_id"], first["duration"], first["from_name"], first["to_name"]) == (
+        "api_json", "R1", "95", "Keiko Tanaka", None,
+    )
+    assert json.loads(first["extra_columns"]) == {"from.location": "Seattle, WA"}  # legs are not kept
+    assert got[("page1.json", 2)]["to_extension_number"] == "9042"
+    assert got[("page1.json", 3)]["load_error"] == "not a call-log record (a JSON str)"
+    assert [got[("pages.jsonl", n)]["call_id"] for n in (1, 2)] == ["R3", "R4"]
+    assert got[("cut.json", 1)]["load_error"].startswith("malformed JSON (")
+
+
+def test_json_of_another_shape_is_schema_drift(tmp_path):
+    write(tmp_path, "ringcentral/users.json", b'{"users": [{"id": 1}]}')
+    with pytest.raises(SchemaDriftError, match="users.json: missing column\\(s\\) records"):
+        read_flat_exports(tmp_path, "ringcentral_call_log")
+
+
+def test_flattened_api_headers_match_without_case_and_extra_columns_are_kept(tmp_path):
+    header = ",uri,Id,SessionId,StartTime,Duration,Type,Direction,Action,Result,From.PhoneNumber,From.Name,From.Location,To.PhoneNumber,legs"
+    row = "0,https://x/1,K1,S1,2026-03-27T19:15:00Z,200,Voice,Inbound,Phone Call,Accepted,+13055550119,José Peña,\"Miami, FL\",+14155550100,\"[{'a': 1}]\""
+    write(tmp_path, "ringcentral/export.csv", f"{header}\n{row}\n".encode())
+    (got,) = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    assert (got["call_id"], got["start_time"], got["from_name"], got["to_name"], got["call_log_layout"]) == (
+        "K1", "2026-03-27T19:15:00Z", "José Peña", None, "api_csv",
+    )
+    assert json.loads(got["extra_columns"]) == {"uri": "https://x/1", "From.Location": "Miami, FL"}
 
 
 # ---------- Zoom reports
