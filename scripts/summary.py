@@ -10,6 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from identity_stitching.registry import read_registry  # noqa: E402
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
 
 def queries(sources):
     raw_rows = " + ".join(f"(select count(*) from staging.{source.base_model})" for source in sources)
@@ -42,7 +44,7 @@ def main():
     connection = duckdb.connect(path, read_only=True)
     try:
         print(f"\nidentity_stitching summary ({path})")
-        for label, query in queries(read_registry()):
+        for label, query in queries(read_registry(PROJECT_DIR)):
             print(f"  {label:<40} {connection.execute(query).fetchone()[0]:>10,}")
         rejected = connection.execute(REJECTED_FILES).fetchall()
         if rejected:
