@@ -380,6 +380,19 @@ def test_zoom_schema_drift(tmp_path):
         read_zoom_attendee_reports(tmp_path)
 
 
+def test_flat_sources_of_the_loaders_agree_with_the_registry():
+    """read_flat_exports(raw, "app_users") and the build read app users (and offline touches) alike."""
+    from identity_stitching.loading.layouts import FLAT_SOURCES, registry_flat_source
+    from identity_stitching.registry import source_named
+
+    for name, loader_name in (("app", "app_users"), ("offline", "offline_touches")):
+        built, named = registry_flat_source(source_named(name)), FLAT_SOURCES[loader_name]
+        assert (built.folder, built.data_columns) == (named.folder, named.data_columns)
+        assert built.layouts[0].columns == named.layouts[0].columns
+        assert set(built.layouts[0].row_required) == set(named.layouts[0].row_required)
+        assert built.layouts[0].required == named.layouts[0].required
+
+
 # ---------- the committed corpus
 
 

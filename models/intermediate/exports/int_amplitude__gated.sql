@@ -9,6 +9,8 @@
 {{ config(post_hook=['{{ amplitude_gate_commit() }}']) }}
 {# the marker of the touches written since the last run is read here #}
 -- depends_on: {{ ref('int_touches_resolved') }}
+{# nothing is exported while a file lost most of its rows (its post-hook) #}
+-- depends_on: {{ ref('quarantined_files') }}
 {%- set exported = {} -%}
 {%- for name in ['export_amplitude__events', 'export_amplitude__identifies'] -%}
     {%- do exported.update({name: adapter.get_relation(

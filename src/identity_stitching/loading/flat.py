@@ -31,10 +31,10 @@ from identity_stitching.loading.files import (
     strip_trailing_empty,
 )
 from identity_stitching.loading.layouts import (
-    FLAT_SOURCES,
     INBOUND_DIRECTIONS,
     OUTBOUND_DIRECTIONS,
     RINGCENTRAL_API_CSV,
+    flat_source,
 )
 from identity_stitching.loading.table import files_reader, to_json
 
@@ -63,13 +63,16 @@ def flat_exports_reader(raw_path, layout_name):
 def flat_exports_update(raw_path, layout_name, loaded=frozenset(), folder=None):
     """What a table holding the rows of the `loaded` files needs to mirror the source's folder.
 
+    `layout_name` names a source of layouts.FLAT_SOURCES, or is a FlatSource
+    (a registry entry with loader `flat`: layouts.registry_flat_source).
+
     `loaded` holds the (source_file, source_file_sha256) pairs the table has
     rows of. The reader streams the rows of the other files only (new ones,
     and those whose bytes changed); `changes` says which loaded files are
     stale. Only the files to read have their header checked: schema drift in
     one of them raises here, before the table is changed.
     """
-    source = FLAT_SOURCES[layout_name]
+    source = flat_source(layout_name)
     changes = folder_changes(raw_path, folder or source.folder, loaded)
     reader = files_reader(
         raw_path,

@@ -242,3 +242,33 @@ OFFLINE_TOUCHES = FlatSource(
 
 FLAT_SOURCES = {source.name: source for source in (RINGCENTRAL_CALL_LOG, APP_USERS, OFFLINE_TOUCHES)}
 LAYOUTS = FLAT_SOURCES  # the name the loaders and scripts have always used
+
+
+def registry_flat_source(source):
+    """The FlatSource of a registry entry whose loader is `flat` (registry.Source).
+
+    Its one layout is the entry's `columns` (header as exported -> loaded
+    column), every header required; `required_columns` (default: all the
+    loaded columns) are those a row cannot be used without.
+    """
+    columns = dict(source.columns)
+    data_columns = tuple(dict.fromkeys(columns.values()))
+    required = source.required_columns
+    return FlatSource(
+        name=source.name,
+        folder=source.folder,
+        data_columns=data_columns,
+        layouts=(
+            Layout(
+                name=source.name,
+                columns=columns,
+                required=tuple(columns),
+                row_required=tuple(data_columns if required is None else required),
+            ),
+        ),
+    )
+
+
+def flat_source(source):
+    """The FlatSource a loader reads: given itself, or by its name in FLAT_SOURCES."""
+    return source if isinstance(source, FlatSource) else FLAT_SOURCES[source]

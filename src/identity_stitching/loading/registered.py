@@ -8,6 +8,7 @@ make to a table holding the `loaded` ones (see changes.py).
 from functools import partial
 
 from identity_stitching.loading.flat import flat_exports_update
+from identity_stitching.loading.layouts import registry_flat_source
 from identity_stitching.loading.loaded_table import load_incrementally
 from identity_stitching.loading.zoom import zoom_attendee_reports_update
 from identity_stitching.registry import sources_from
@@ -27,13 +28,19 @@ def _zoom_reports(raw_path, folder, loaded=frozenset()):
 LOADERS = {
     "zoom_reports": _zoom_reports,
     "ringcentral_call_log": _flat("ringcentral_call_log"),
-    "offline_touches": _flat("offline_touches"),
-    "app_users": _flat("app_users"),
 }
 
 
 def source_update(raw_path, source, loaded=frozenset()):
-    """The FolderUpdate of one registered source."""
+    """The FolderUpdate of one registered source.
+
+    Loader `flat` reads a one-header CSV whose layout is the entry's
+    `columns` (header as exported -> loaded column) and `required_columns`
+    (layouts.registry_flat_source); any other loader is a reader of LOADERS,
+    for the vendor files that need code.
+    """
+    if source.loader == "flat":
+        return flat_exports_update(raw_path, registry_flat_source(source), loaded, folder=source.folder)
     return LOADERS[source.loader](raw_path, source.folder, loaded)
 
 
