@@ -8,7 +8,8 @@
 {% macro default__json_object_as_text(expr) -%}
     array_to_string(list_transform(
         map_entries(json_transform({{ expr }}, '"MAP(VARCHAR, VARCHAR)"')),
-        lambda entry: entry.key || ': ' || entry.value
+        lambda entry: struct_extract(entry, 'key') || ': '
+            || struct_extract(entry, 'value')
     ), '; ')
 {%- endmacro %}
 

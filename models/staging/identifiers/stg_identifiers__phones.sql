@@ -59,7 +59,7 @@ judged as (
                     'trim(parsed.phone_raw)',
                     "'[+-]?[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+'"
                 ) }}
-                then 'phone: rewritten by a spreadsheet in scientific notation ('
+                then 'phone: rewritten by a spreadsheet in scientific notation (' -- noqa: LT05
                     || trim(parsed.phone_raw)
                     || '); the digits are lost'
             when raw_blocked.identifier_value is not null

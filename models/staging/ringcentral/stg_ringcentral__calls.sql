@@ -128,13 +128,12 @@ judged as (
             '; ',
             {{ json_object_as_text('value_errors') }},
             case
-                when nullif(duration_text, '') is not null
-                    and duration_seconds_int is null
-                    then case
-                        when is_portal
-                            then 'Duration: not a duration such as 0:05:12 (h:mm:ss); dropped' -- noqa: LT05
-                        else 'duration: not a whole number of seconds; dropped'
-                    end
+                when nullif(duration_text, '') is null
+                    or duration_seconds_int is not null
+                    then null
+                when is_portal
+                    then 'Duration: not a duration such as 0:05:12 (h:mm:ss); dropped' -- noqa: LT05
+                else 'duration: not a whole number of seconds; dropped'
             end
         ), '') as value_rejection_reason
 
@@ -172,7 +171,9 @@ final as (
                         "'[^0-9]'", "''"
                     )
                 ) }}
-            else {{ hash_identifier("'ringcentral|call|' || trim(judged.call_id)") }}
+            else {{ hash_identifier(
+                "'ringcentral|call|' || trim(judged.call_id)"
+            ) }}
         end as touch_id,
         trim(judged.call_id) as call_id,
         trim(judged.session_id) as session_id,
