@@ -20,8 +20,8 @@ def _flat(layout_name):
     return update
 
 
-def _zoom_reports(raw_path, folder, loaded=frozenset()):
-    return zoom_attendee_reports_update(raw_path, loaded, folder=folder)
+def _zoom_reports(raw_path, folder, loaded=frozenset(), date_order="MDY"):
+    return zoom_attendee_reports_update(raw_path, loaded, folder=folder, date_order=date_order)
 
 
 LOADERS = {
@@ -32,9 +32,9 @@ LOADERS = {
 }
 
 
-def source_update(raw_path, source, loaded=frozenset()):
-    """The FolderUpdate of one registered source."""
-    return LOADERS[source.loader](raw_path, source.folder, loaded)
+def source_update(raw_path, source, loaded=frozenset(), **options):
+    """The FolderUpdate of one registered source; `options` go to its reader (Zoom: date_order)."""
+    return LOADERS[source.loader](raw_path, source.folder, loaded, **options)
 
 
 def read_source(raw_path, source):
@@ -42,16 +42,17 @@ def read_source(raw_path, source):
     return source_update(raw_path, source).reader.read_all()
 
 
-def load_registered_source(dbt, session, raw_path, registry):
+def load_registered_source(dbt, session, raw_path, registry, **options):
     """The reader of a base model: the registered source whose base_model it is.
 
-    `raw_path` and `registry` (var identity__sources) come from the model's config.
+    `raw_path` and `registry` (var identity__sources) come from the model's
+    config, and so do `options` for the source's reader.
     """
     name = dbt.this.identifier
     source = next((s for s in sources_from(registry) if s.base_model == name), None)
     if source is None:
         raise ValueError(f"{name} is not the base_model of any source in var identity__sources")
-    return load_incrementally(dbt, session, partial(source_update, raw_path, source))
+    return load_incrementally(dbt, session, partial(source_update, raw_path, source, **options))
 
 
 __all__ = ["LOADERS", "load_registered_source", "read_source", "source_update"]
