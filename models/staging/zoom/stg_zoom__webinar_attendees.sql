@@ -242,9 +242,9 @@ judged as (
                 and not has_attended
                 and not is_registration
                 and coalesce(is_registration_withdrawn, false)
-                then 'registration '
+                then 'Approval Status '
                 || lower(trim(approval_status))
-                || ': not a registration, and did not attend'
+                || ': not a registration, and no attendance in this row'
             when participant_role not in ('host', 'panelist')
                 and not has_attended
                 and not is_registration
@@ -285,7 +285,8 @@ final as (
         judged.webinar_topic,
         judged.meeting_topic,
         nullif(trim(judged.approval_status), '') as approval_status,
-        judged.country_region_name,
+        nullif(nullif(trim(judged.country_region_name), ''), '--')
+            as country_region_name,
         judged.region_hint,
         nullif(trim(judged.source_name), '') as registration_source,
         nullif(trim(judged.recording_consent), '') as recording_consent,
