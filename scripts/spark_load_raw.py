@@ -6,7 +6,7 @@ runs the very same loaders (identity_stitching.loading) and writes one Parquet
 folder per base model; on Spark, models/staging/<source>/base/spark/*.sql read
 them with `parquet.`<path>``. Timestamps are written as UTC instants.
 
-    PYTHONPATH=src python scripts/spark_load_raw.py [--raw demo/raw] [--out target/spark/raw]
+    PYTHONPATH=src python scripts/spark_load_raw.py [--raw demo/raw] [--out target/spark/raw] [--zoom-date-order MDY]
 
 On a cluster, write to (or copy the folder to) storage the cluster reads and
 pass that location as var identity__spark_raw_path.
@@ -22,10 +22,13 @@ import pyarrow.parquet as pq
 from identity_stitching.loading import read_flat_exports, read_zoom_attendee_reports
 
 BASE_MODELS = {
-    "base_app__user_rows": lambda raw: read_flat_exports(raw, "app_users"),
-    "base_offline__touch_rows": lambda raw: read_flat_exports(raw, "offline_touches"),
-    "base_ringcentral__call_log_rows": lambda raw: read_flat_exports(raw, "ringcentral_call_log"),
-    "base_zoom__attendee_report_rows": read_zoom_attendee_reports,
+    "base_app__user_rows": lambda raw, **_: read_flat_exports(raw, "app_users"),
+    "base_offline__touch_rows": lambda raw, **_: read_flat_exports(raw, "offline_touches"),
+    "base_ringcentral__call_log_rows": lambda raw, **_: read_flat_exports(raw, "ringcentral_call_log"),
+    # var identity__zoom_date_order: the day/month order of the Zoom account's numeric dates
+    "base_zoom__attendee_report_rows": lambda raw, zoom_date_order="MDY": read_zoom_attendee_reports(
+        raw, date_order=zoom_date_order
+    ),
 }
 
 
@@ -38,10 +41,10 @@ def as_utc(table):
     return table.cast(pa.schema(fields))
 
 
-def write_all(raw_path, out_path):
+def write_all(raw_path, out_path, zoom_date_order="MDY"):
     out = Path(out_path)
     for name, load in BASE_MODELS.items():
-        table = as_utc(load(raw_path))
+        table = as_utc(load(raw_path, zoom_date_order=zoom_date_order))
         folder = out / name
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -53,8 +56,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", default="demo/raw", help="raw export folder (var identity__raw_path)")
     parser.add_argument("--out", default="target/spark/raw", help="Parquet output folder")
+    parser.add_argument("--zoom-date-order", default="MDY", choices=["MDY", "DMY"],
+                        help="var identity__zoom_date_order: the Zoom account's numeric dates")
     args = parser.parse_args()
-    write_all(args.raw, args.out)
+    write_all(args.raw, args.out, args.zoom_date_order)
 
 
 if __name__ == "__main__":

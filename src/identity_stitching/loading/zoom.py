@@ -269,11 +269,8 @@ def _clean(text):
 
 def _delimiter(text):
     """TAB for Excel's "Unicode Text" (tab-separated) saves, else comma: whichever the first lines use more."""
-    tabs = commas = 0
-    for line in itertools.islice(io.StringIO(text), 20):
-        tabs += line.count("\t")
-        commas += line.count(",")
-    return "\t" if tabs > commas else ","
+    head = "\n".join(text[:65536].splitlines()[:20])
+    return "\t" if head.count("\t") > head.count(",") else ","
 
 
 def _csv_reader(text, delimiter):
@@ -371,8 +368,8 @@ def _kind(records, relative_path):
         lower = _lower(_header(fields))
         if "webinar id" in lower:
             return _webinar_kind(records, head, relative_path), head
-        if "meeting id" in lower:
-            return MEETING, head
+        if "meeting id" in lower and "join time" not in lower:
+            return MEETING, head  # a usage report has both on one line: not read
         if _is_flat_header(lower):
             return MEETING_FLAT, head
         raise UnknownZoomFileError(relative_path, f"line {', '.join(_header(fields))!r}", KINDS.values())
@@ -427,7 +424,7 @@ def _check_report(text, relative_path, date_order="MDY"):
                 break
     else:
         _check_attendee_report(text, relative_path, records)
-    _check_date_order(text, relative_path, date_order)
+    _check_date_order(text, relative_path, date_order, delimiter)
 
 
 def _check_attendee_report(text, relative_path, records):
@@ -481,32 +478,61 @@ def _check_table(relative_path, table, header):
         raise SchemaDriftError(relative_path, missing, expected, header)
 
 
-_CELL_START = r'(?<![^,\t"\n])\s*'
-_TIME = r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?"
-_CELL_END = r'\s*(?=[,\t"\r\n]|$)'
 _LATER = r"(?:1[3-9]|2\d|3[01])"  # a day, never a month
 _MONTH = r"(?:0?[1-9]|1[0-2])"
-# A time whose numeric date cannot be in the configured order: the part that
-# must be the month is over 12 (and the other part could be one).
-_CONTRADICTIONS = {
-    "MDY": re.compile(_CELL_START + rf"(({_LATER})/({_MONTH})/(\d{{4}}){_TIME})" + _CELL_END),
-    "DMY": re.compile(_CELL_START + rf"(({_MONTH})/({_LATER})/(\d{{4}}){_TIME})" + _CELL_END),
+_TIME = r"\s+\d{1,2}:\d{2}"
+# Text that may be a time whose numeric date cannot be in the configured order
+# (the part that must be the month is over 12): cheap to look for over the
+# whole text; a file without any is never parsed for it.
+_CANDIDATES = {
+    "MDY": re.compile(rf"{_LATER}/{_MONTH}/\d{{4}}{_TIME}"),
+    "DMY": re.compile(rf"{_MONTH}/{_LATER}/\d{{4}}{_TIME}"),
 }
+_NUMERIC_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?")
+TIME_HEADERS = frozenset(
+    {"actual start time", "scheduled time", "start time", "end time", "registration time", "join time", "leave time"}
+)
 
 
-def _check_date_order(text, relative_path, date_order):
-    """ZoomDateOrderError at the first time whose date is a real date only in the other day/month order."""
-    if "/" not in text:
+def _check_date_order(text, relative_path, date_order, delimiter=","):
+    """ZoomDateOrderError at the first time whose numeric date is a real date only in the other
+    day/month order. Only the times are looked at (the generated line, the summary's times and
+    the tables' Registration, Join and Leave Time), never other values such as answers."""
+    if "/" not in text or _CANDIDATES[date_order].search(text) is None:
         return
-    for match in _CONTRADICTIONS[date_order].finditer(text):
-        value, first, second, year = match.group(1, 2, 3, 4)
-        day, month = (int(first), int(second)) if date_order == "MDY" else (int(second), int(first))
+    numbers, records, _ = _parse(text, delimiter)
+    for line, value in _time_values(numbers, records):
+        match = _NUMERIC_TIME.fullmatch(value.strip())
+        if not match:
+            continue
+        first, second, year = (int(part) for part in match.group(1, 2, 3))
+        month, day = (first, second) if date_order == "MDY" else (second, first)
+        if month <= 12:
+            continue
         try:
-            dt.date(int(year), month, day)
+            dt.date(year, day, month)  # the other order
         except ValueError:
             continue  # no date in either order: staging rejects the row
-        line = text.count("\n", 0, match.start(1)) + 1
         raise ZoomDateOrderError(relative_path, line, value.strip(), date_order)
+
+
+def _time_values(numbers, records):
+    """(line, value) of every cell under a time header, and the report's generated time."""
+    positions = []
+    for line, fields in zip(numbers, records):
+        if _is_blank(fields):
+            continue
+        if _is_generated_line(fields):
+            yield from ((line, value) for value in fields[1:2])
+            continue
+        lower = _lower(_header(fields))
+        times = [position for position, name in enumerate(lower) if name in TIME_HEADERS]
+        if times:
+            positions = times  # a header line
+        elif _is_title(fields):
+            positions = []
+        else:
+            yield from ((line, fields[position]) for position in positions if position < len(fields))
 
 
 # ---------- reading
@@ -616,6 +642,24 @@ def _summary(lines, key, columns):
     raise AssertionError("checked before reading")  # _check_report raised for a file without summary
 
 
+class _Lines:
+    """(line number, fields) of a file's records, by position, without a list of pairs."""
+
+    def __init__(self, numbers, records):
+        self.numbers, self.records = numbers, records
+
+    def __len__(self):
+        return len(self.records)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return zip(self.numbers[position], self.records[position])
+        return self.numbers[position], self.records[position]
+
+    def __iter__(self):
+        return zip(self.numbers, self.records)
+
+
 class _Progress:
     """What a file's reader last wrote: the constants its error rows take."""
 
@@ -630,7 +674,7 @@ def _read_report(export_file, builder):
     if all(_is_blank(fields) for fields in records):
         return  # an empty file is an empty report
     kind = _kind(iter(records), export_file.relative_path)[0]
-    lines = list(zip(numbers, records))
+    lines = _Lines(numbers, records)
     progress = _Progress({"report_kind": kind})
     if kind == MEETING_FLAT:
         yield from _flat_rows(export_file, builder, lines, progress)
@@ -680,7 +724,8 @@ def _meeting_rows(export_file, builder, lines, progress):
     """Participants export with meeting data: the summary, then one table."""
     summary, summary_errors, start = _summary(lines, "meeting id", MEETING_COLUMNS)
     progress.constants = {**summary, "report_kind": MEETING, "section": "participant"}
-    yield from _table_rows(export_file, builder, lines[start:], progress, summary_errors, NO_PARTICIPANT_TABLE)
+    missing = (lines[0][0], NO_PARTICIPANT_TABLE)  # on the file's first line
+    yield from _table_rows(export_file, builder, lines[start:], progress, summary_errors, missing)
 
 
 def _flat_rows(export_file, builder, lines, progress):
@@ -690,6 +735,8 @@ def _flat_rows(export_file, builder, lines, progress):
 
 
 def _table_rows(export_file, builder, lines, progress, summary_errors, missing_table):
+    """The rows under the first header line of `lines`; `missing_table` is the (line, load
+    error) of a file without one (none: such a file has no rows)."""
     limit = builder.batch_rows
     table = None
     for row_number, fields in lines:
@@ -703,4 +750,4 @@ def _table_rows(export_file, builder, lines, progress, summary_errors, missing_t
         if len(table.segment.numbers) >= limit:
             yield builder.flush()
     if table is None and missing_table:
-        builder.segment(export_file, None, progress.constants).add_error(lines[0][0], missing_table)
+        builder.segment(export_file, None, progress.constants).add_error(*missing_table)
