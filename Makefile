@@ -23,8 +23,8 @@ run: setup
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python scripts/summary.py
 
-## The style of STYLE.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then SQL with
-## SQLFluff (.sqlfluff: STYLE C3) over models/ and tests/ (macros/ holds macro definitions, which the dbt
+## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
+## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
 ## project against a scratch database.
 LINT_DUCKDB_PATH ?= target/lint.duckdb

@@ -1,7 +1,7 @@
 """Benchmark the connected_components materialization against scipy.
 
-Generates a synthetic identity graph shaped like the one in
-shared/reference/connected-components.md: many persons with heavy-tailed
+Generates a synthetic identity graph shaped like a real one (the shape
+used when the method was chosen): many persons with heavy-tailed
 sizes (2 to 200 identifiers), duplicate edges, 5% isolated identifiers
 (self-loops only), 50 hub identifiers (switchboards, test@test.com) that
 join about 10 large components, and one 1,000-node chain. Node ids are

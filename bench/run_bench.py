@@ -331,7 +331,7 @@ Written by `make bench` (`bench/run_bench.py`, see `bench/README.md`): one secti
 the last run at that size (a run replaces only its own size's section), and one for the graph step alone at
 1M edges against scipy (`bench/graph_bench.py --markdown`). Absolute seconds depend on the machine
 and on what else runs on it; the ratios are measured in the same run on the same machine and are what to
-compare. What dominates and what to change: the README's "Scaling up" section.
+compare. What dominates and what to change: `docs/scaling.md`.
 """
 
 

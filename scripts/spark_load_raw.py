@@ -2,9 +2,10 @@
 
 dbt-spark (session, thrift, Databricks SQL) runs no Python models, so the base
 models that read the raw vendor files on DuckDB cannot run there. This script
-runs the very same loaders (identity_stitching.loading) and writes one Parquet
-folder per base model; on Spark, models/staging/<source>/base/spark/*.sql read
-them with `parquet.`<path>``. Timestamps are written as UTC instants.
+runs the very same loaders for every source of the registry (var
+identity__sources) and writes one Parquet folder per base model; on Spark,
+staging reads them through engine_ref() (`parquet.`<path>``). Timestamps are
+written as UTC instants.
 
     PYTHONPATH=src python scripts/spark_load_raw.py [--raw demo/raw] [--out target/spark/raw] [--zoom-date-order MDY]
 
@@ -19,17 +20,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from identity_stitching.loading import read_flat_exports, read_zoom_attendee_reports
-
-BASE_MODELS = {
-    "base_app__user_rows": lambda raw, **_: read_flat_exports(raw, "app_users"),
-    "base_offline__touch_rows": lambda raw, **_: read_flat_exports(raw, "offline_touches"),
-    "base_ringcentral__call_log_rows": lambda raw, **_: read_flat_exports(raw, "ringcentral_call_log"),
-    # var identity__zoom_date_order: the day/month order of the Zoom account's numeric dates
-    "base_zoom__attendee_report_rows": lambda raw, zoom_date_order="MDY": read_zoom_attendee_reports(
-        raw, date_order=zoom_date_order
-    ),
-}
+from identity_stitching.loading.registered import read_source
+from identity_stitching.registry import read_registry
 
 
 def as_utc(table):
@@ -43,13 +35,15 @@ def as_utc(table):
 
 def write_all(raw_path, out_path, zoom_date_order="MDY"):
     out = Path(out_path)
-    for name, load in BASE_MODELS.items():
-        table = as_utc(load(raw_path, zoom_date_order=zoom_date_order))
-        folder = out / name
+    for source in read_registry():
+        # var identity__zoom_date_order: the day/month order of the Zoom account's numeric dates
+        options = {"date_order": zoom_date_order} if source.loader == "zoom_reports" else {}
+        table = as_utc(read_source(raw_path, source, **options))
+        folder = out / source.base_model
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         pq.write_table(table, folder / "part-0.parquet")
-        print(f"{name}: {table.num_rows} rows -> {folder}")
+        print(f"{source.base_model}: {table.num_rows} rows -> {folder}")
 
 
 def main():

@@ -1,8 +1,9 @@
 """Loopback HTTP server that applies Amplitude's documented HTTP V2 / Batch rules.
 
 The server binds to 127.0.0.1 on a free port, runs in a background thread and answers the
-way Amplitude's ingestion endpoints are documented to answer (see
-../shared/reference/amplitude.md, sections 3.1 to 3.5):
+way Amplitude's ingestion endpoints are documented to answer (HTTP V2 API,
+https://amplitude.com/docs/apis/analytics/http-v2, and Batch Event Upload API,
+https://amplitude.com/docs/apis/analytics/batch-event-upload):
 
 * ``POST /2/httpapi`` (HTTP V2, body < 1 MB) and ``POST /batch`` (Batch, body < 20 MB);
 * 200 ``{"code": 200, "events_ingested": n, "payload_size_bytes": b, "server_upload_time": ms}``;

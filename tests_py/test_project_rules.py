@@ -1,4 +1,4 @@
-"""The project's own rules (STYLE.md C7), checked over a freshly parsed manifest."""
+"""The project's own rules (CONTRIBUTING.md, "Checks"), checked over a freshly parsed manifest."""
 
 import json
 import sys

@@ -1,10 +1,9 @@
-{# ref() of a model that has a Spark twin: the Python models (loaders, the
-   phone parser) run on DuckDB only, and their SQL twins `<name>_spark` take
-   their place on Spark. dbt refuses two enabled-at-parse models of one name,
-   hence the suffix. #}
+{# The rows of a base loader (a registered source's base_model). The loaders
+   are Python models, which run on DuckDB only; on Spark the same loaders
+   write Parquet first (scripts/spark_load_raw.py) and this reads it. #}
 {% macro engine_ref(model_name) -%}
     {%- if target.type == 'spark' -%}
-        {{ return(ref(model_name ~ '_spark')) }}
+        {{ return(spark_loaded_rows(model_name)) }}
     {%- else -%}
         {{ return(ref(model_name)) }}
     {%- endif -%}

@@ -4,7 +4,10 @@
    the build here, before anything is exported (fail_on_mass_rejection: the
    export gate depends on this model); a smaller share warns. Files listed in
    var identity__accepted_rejected_files are reported, never stopped. #}
-{{ config(post_hook=['{{ fail_on_mass_rejection() }}']) }}
+{# after the commit, so that the table is there to query when it stops #}
+{{ config(post_hook=[
+    {'sql': '{{ fail_on_mass_rejection() }}', 'transaction': false},
+]) }}
 with
 
 {% for source in registered_sources() %}

@@ -27,6 +27,7 @@ class Source:
     phone: str | None = None
     phone_country: str | None = None
     event_types: list = field(default_factory=list)
+    columns: dict | None = None  # loader `flat`: header as exported -> loaded column
 
     @property
     def is_touch_source(self):

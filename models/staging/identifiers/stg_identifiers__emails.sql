@@ -1,24 +1,21 @@
-{# One row per distinct raw email value of any source, parsed once: the
-   staging models join back on email_raw. A value is rejected when it is not
+{# One row per distinct raw email value of any source
+   (stg_identifiers__email_candidates), parsed once: the staging models join
+   back on email_raw. A value is rejected when it is not
    an address (email_rejection_reason), when nothing is left after cleaning,
    or when it is on the blocklist seed and not on the allowlist seed.
-   Incremental on DuckDB: a run adds the values of the rows loaded since its
-   last build that the table does not hold yet (a changed seed, macro or var
-   changes the project's fingerprint and rebuilds it). #}
-{{ config(**incremental_chain_config(identifier_source_models('email'))) }}
+   Incremental on DuckDB: a run adds the candidates first seen since its last
+   build (a changed seed, macro or var changes the project's fingerprint and
+   rebuilds it). #}
+{{ config(**incremental_chain_config(['stg_identifiers__email_candidates'])) }}
 {% set scope = incremental_scope() %}
 with
 
-{# the raw email of every registered source that carries one #}
-raw_emails as (
+{# an append judges the candidates first seen since its last build #}
+candidates as (
 
-    {% for source in registered_sources() if source.email %}
-    select {{ source.email }} as email_raw
-    from {{ engine_ref(source.base_model) }}
-    where load_error is null
-        and {{ loaded_since_scope(scope) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select email_raw
+    from {{ ref('stg_identifiers__email_candidates') }}
+    where {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -46,17 +43,6 @@ role_local_parts as (
 
     select distinct lower(trim(local_part)) as local_part
     from {{ ref('role_email_local_parts') }}
-
-),
-
-candidates as (
-
-    select distinct email_raw
-    from raw_emails
-    where nullif(trim(email_raw), '') is not null
-    {%- if scope.mode == 'append' %}
-        and {{ absent_from_this('raw_emails', ['email_raw']) }}
-    {%- endif %}
 
 ),
 

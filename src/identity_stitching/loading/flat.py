@@ -13,7 +13,7 @@ from identity_stitching.loading.files import (
     split_header,
     strip_trailing_empty,
 )
-from identity_stitching.loading.layouts import LAYOUTS
+from identity_stitching.loading.layouts import LAYOUTS, Layout
 from identity_stitching.loading.table import files_reader, to_json
 
 
@@ -46,7 +46,7 @@ def flat_exports_update(raw_path, layout_name, loaded=frozenset(), folder=None):
     stale. Only the files to read have their header checked: schema drift in
     one of them raises here, before the table is changed.
     """
-    layout = LAYOUTS[layout_name]
+    layout = layout_name if isinstance(layout_name, Layout) else LAYOUTS[layout_name]
     changes = folder_changes(raw_path, folder or layout.folder, loaded)
     reader = files_reader(
         raw_path,

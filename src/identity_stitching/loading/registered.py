@@ -8,6 +8,7 @@ make to a table holding the `loaded` ones (see changes.py).
 from functools import partial
 
 from identity_stitching.loading.flat import flat_exports_update
+from identity_stitching.loading.layouts import Layout
 from identity_stitching.loading.loaded_table import load_incrementally
 from identity_stitching.loading.zoom import zoom_attendee_reports_update
 from identity_stitching.registry import sources_from
@@ -27,19 +28,26 @@ def _zoom_reports(raw_path, folder, loaded=frozenset(), date_order="MDY"):
 LOADERS = {
     "zoom_reports": _zoom_reports,
     "ringcentral_call_log": _flat("ringcentral_call_log"),
-    "offline_touches": _flat("offline_touches"),
-    "app_users": _flat("app_users"),
 }
 
 
 def source_update(raw_path, source, loaded=frozenset(), **options):
-    """The FolderUpdate of one registered source; `options` go to its reader (Zoom: date_order)."""
+    """The FolderUpdate of one registered source.
+
+    Loader `flat` reads a one-header CSV whose layout is the entry's
+    `columns` (header as exported -> loaded column); any other loader is a
+    reader of LOADERS, for the vendor files that need code, and takes
+    `options` from its base model's config (Zoom: date_order).
+    """
+    if source.loader == "flat":
+        layout = Layout(name=source.name, folder=source.folder, columns=source.columns)
+        return flat_exports_update(raw_path, layout, loaded, folder=source.folder)
     return LOADERS[source.loader](raw_path, source.folder, loaded, **options)
 
 
-def read_source(raw_path, source):
+def read_source(raw_path, source, **options):
     """Every row of a registered source's folder, as an Arrow table."""
-    return source_update(raw_path, source).reader.read_all()
+    return source_update(raw_path, source, **options).reader.read_all()
 
 
 def load_registered_source(dbt, session, raw_path, registry, **options):
