@@ -29,9 +29,10 @@ person_rows as (
         end as occasion_key
 
     from {{ ref('stg_zoom__webinar_attendees') }}
-    where participant_role in (
-        'attendee', 'other_attendee', 'registrant', 'participant'
-    )
+    where
+        participant_role in (
+            'attendee', 'other_attendee', 'registrant', 'participant'
+        )
         and row_rejection_reason is null
         and coalesce(email_sha256, phone_sha256) is not null
 

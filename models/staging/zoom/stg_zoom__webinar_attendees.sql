@@ -39,7 +39,8 @@
     ('leave_time', 'left_at', 'Leave Time'),
 ] %}
 {% set webinar_kinds = "('attendee_report', 'registration_report')" %}
-{% set meeting_kinds = "('meeting_participants', 'meeting_participants_flat')" %}
+{% set meeting_kinds =
+    "('meeting_participants', 'meeting_participants_flat')" %}
 
 with
 
@@ -185,12 +186,18 @@ keyed as (
         counted.*,
         case
             when counted.report_kind = 'meeting_participants'
-                then 'meeting|' || counted.meeting_id_digits || '|'
-                || {{ format_iso_timestamp('counted.meeting_started_at_utc') }}
+                then
+                    'meeting|' || counted.meeting_id_digits || '|'
+                    || {{ format_iso_timestamp(
+                        'counted.meeting_started_at_utc'
+                    ) }}
             when counted.report_kind = 'meeting_participants_flat'
-                then 'first-join|'
-                || {{ format_iso_timestamp('flat_meetings.first_joined_at') }}
-                || '|' || coalesce(flat_meetings.first_joiner_sha256, '')
+                then
+                    'first-join|'
+                    || {{ format_iso_timestamp(
+                        'flat_meetings.first_joined_at'
+                    ) }}
+                    || '|' || coalesce(flat_meetings.first_joiner_sha256, '')
         end as meeting_key,
         flat_meetings.first_joined_at as meeting_first_joined_at,
         case
@@ -242,9 +249,10 @@ judged as (
                 and not has_attended
                 and not is_registration
                 and coalesce(is_registration_withdrawn, false)
-                then 'Approval Status '
-                || lower(trim(approval_status))
-                || ': not a registration, and no attendance in this row'
+                then
+                    'Approval Status '
+                    || lower(trim(approval_status))
+                    || ': not a registration, and no attendance in this row'
             when participant_role not in ('host', 'panelist')
                 and not has_attended
                 and not is_registration
