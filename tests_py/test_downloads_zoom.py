@@ -155,8 +155,9 @@ FILES = {
     },
     "meeting_participants_flat.csv": {
         "kind": "meeting_participants_flat",
-        "rows": {line: "participant" for line in range(2, 7)},
-        "quarantined": {3: "in the waiting room: not an attendance", 6: "no usable identifier"},
+        "rows": {line: "participant" for line in range(2, 8)},
+        # line 3: Yuki in the waiting room before being admitted (line 4): part of her attendance
+        "quarantined": {6: "no usable identifier", 7: "in the waiting room only, never admitted"},
         "touches": {
             (MEETING, FLAT, "bea.lindgren@roadmap-team.example"),
             (MEETING, FLAT, "yuki.tanaka@example.jp"),

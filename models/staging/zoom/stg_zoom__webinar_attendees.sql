@@ -138,7 +138,17 @@ counted as (
         participant_role in ('attendee', 'registrant')
         and registration_time is not null
         and not coalesce(is_registration_withdrawn, false)
-            as is_registration
+            as is_registration,
+        {# a waiting-room row of someone the file shows admitted belongs to
+           their attendance (not a session); only never admitted is none #}
+        bool_or(not is_in_waiting_room) over (
+            partition by
+                source_file,
+                coalesce(
+                    nullif(lower(trim(email)), ''),
+                    nullif(lower(trim(user_name)), '')
+                )
+        ) as was_admitted
 
     from typed
 
@@ -243,8 +253,8 @@ judged as (
                 then 'Leave Time before Join Time: not an attendance'
             when has_attended and minutes_in_session_int < 0
                 then minutes_label || ' is negative: not an attendance'
-            when is_in_waiting_room
-                then 'in the waiting room: not an attendance'
+            when is_in_waiting_room and not was_admitted
+                then 'in the waiting room only, never admitted: not an attendance' -- noqa: LT05
             when participant_role not in ('host', 'panelist')
                 and not has_attended
                 and not is_registration
@@ -256,6 +266,7 @@ judged as (
             when participant_role not in ('host', 'panelist')
                 and not has_attended
                 and not is_registration
+                and not is_in_waiting_room
                 then 'neither a registration nor an attendance'
             when is_registration and not has_attended
                 and registered_at is null

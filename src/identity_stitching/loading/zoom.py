@@ -361,7 +361,7 @@ def _kind(records, relative_path):
                 return TITLES[title], head
             if title in SECTIONS:
                 return ATTENDEE_REPORT, head  # no title block: sections from the start
-            raise UnknownZoomFileError(relative_path, f"first line {filled[0]!r}", KINDS.values())
+            raise UnknownZoomFileError(relative_path, f"first line {_shown(filled[0])!r}", KINDS.values())
         first = False
         if _is_generated_line(fields):
             continue
@@ -372,8 +372,13 @@ def _kind(records, relative_path):
             return MEETING, head  # a usage report has both on one line: not read
         if _is_flat_header(lower):
             return MEETING_FLAT, head
-        raise UnknownZoomFileError(relative_path, f"line {', '.join(_header(fields))!r}", KINDS.values())
+        raise UnknownZoomFileError(relative_path, f"line {_shown(', '.join(_header(fields)))!r}", KINDS.values())
     return None, head
+
+
+def _shown(text, limit=200):
+    """A line as a message shows it: at most `limit` characters."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _webinar_kind(records, head, relative_path):
