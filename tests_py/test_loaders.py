@@ -61,6 +61,20 @@ def test_decode_reads_utf16_with_its_bom():
     assert decode("Zoë".encode("utf-16")) == ("Zoë", "utf-16")
 
 
+def test_decode_removes_nul_bytes_and_keeps_the_lines():
+    data = b"Attended,\x00Email\r\nYes\x00,a@b.io\r\n\x00\x00\r\nNo,c@d.io\r\n"
+    assert decode(data) == ("Attended,Email\r\nYes,a@b.io\r\n\r\nNo,c@d.io\r\n", "utf-8")
+    assert decode("Renée\x00".encode("cp1252")) == ("Renée", "cp1252")
+
+
+def test_flat_rows_keep_their_line_numbers_around_nul_bytes(tmp_path):
+    second = CALL_ROW.replace("C-1", "C\x00-2")
+    text = f"{CALL_HEADER}\n\x00{CALL_ROW}\n\x00\x00\n{second}\n"
+    write(tmp_path, "ringcentral/a.csv", text.encode())
+    got = [(r["source_row_number"], r["call_id"]) for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))]
+    assert got == [(2, "C-1"), (4, "C-2")]
+
+
 # ---------- listing
 
 
@@ -111,16 +125,55 @@ def test_flat_bad_rows_carry_a_reason_and_good_rows_flow(tmp_path):
         CALL_ROW.replace("C-1", "C-3").replace("ALICE NGUYEN", huge),
         CALL_ROW.replace("C-1", "C-4") + ",surplus value",
         CALL_ROW.replace("C-1", "C-5"),
+        CALL_ROW.replace("C-1", "C-6").replace("2026-03-18T15:02:11.000Z", "9" * 2000),
+        CALL_ROW.replace("C-1", "C-7").replace("+14158672301", "1" * 1500),
+        CALL_ROW.replace("C-1", "C-8").replace("+14155550100", "2" * 1500),
     ]) + "\n"
     write(tmp_path, "ringcentral/call_log/a.csv", text.encode())
-    got = {(r["source_row_number"], r["call_id"], r["load_error"]) for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
-    assert got == {
-        (2, "C-1", None),
-        (3, None, "ragged row: 3 fields, header has 12"),
-        (4, None, f"oversized value in column from.name: 200000 characters, at most {MAX_VALUE_LENGTH} expected"),
-        (5, None, "ragged row: 13 fields, header has 12"),
-        (6, "C-5", None),
+    got = {
+        r["source_row_number"]: (r["call_id"], r["load_error"], r["value_errors"])
+        for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
     }
+    dropped = f"oversized value (%d characters, at most {MAX_VALUE_LENGTH} expected) dropped"
+    assert got == {
+        2: ("C-1", None, None),
+        3: (None, "ragged row: 3 fields, header has 12", None),
+        # The caller's name is not needed: the value goes, the row stays.
+        4: ("C-3", None, json.dumps({"from.name": dropped % 200_000})),
+        5: (None, "ragged row: 13 fields, header has 12", None),
+        6: ("C-5", None, None),
+        # Without its start or its caller's number an inbound call is no touch.
+        7: (None, f"oversized value in column startTime: 2000 characters, at most {MAX_VALUE_LENGTH} expected", None),
+        8: (None, f"oversized value in column from.phoneNumber: 1500 characters, at most {MAX_VALUE_LENGTH} expected", None),
+        # The company's own line, on an inbound call, is not needed.
+        9: ("C-8", None, json.dumps({"to.phoneNumber": dropped % 1500})),
+    }
+    by_row = {r["source_row_number"]: r for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
+    assert by_row[4]["from_name"] is None and by_row[4]["from_phone_number"] == "+14158672301"
+    assert by_row[9]["to_phone_number"] is None and by_row[9]["call_log_layout"] == "api_csv"
+
+
+def test_flat_oversized_optional_values_are_dropped_in_every_flat_source(tmp_path):
+    name = "Pat " * 1300
+    write(tmp_path, "offline/touches/a.csv", (
+        "touch_id,source,event_type,occurred_at,email,phone,full_name,properties,notes\n"
+        f"t1,expo,Visit,2026-05-12T14:20:00Z,pat@doe.io,,{name},{{}},{'n' * 2000}\n"
+        f"t2,expo,Visit,{'2' * 1100},pat@doe.io,,Pat,{{}},\n"
+    ).encode())
+    write(tmp_path, "app/users/a.csv", (
+        "user_id,email,phone,created_at\n"
+        f"u1,{'e' * 1100}@x.io,+1 646 555 0188,2026-05-01T00:00:00Z\n"
+        f"{'u' * 1100},a@x.io,,2026-05-01T00:00:00Z\n"
+    ).encode())
+    first, second = rows(read_flat_exports(tmp_path, "offline_touches"))
+    assert first["load_error"] is None and first["full_name"] is None and first["email"] == "pat@doe.io"
+    assert set(json.loads(first["value_errors"])) == {"full_name", "notes"}
+    assert first["extra_columns"] is None  # the dropped note is not kept either
+    assert second["load_error"].startswith("oversized value in column occurred_at: 1100 characters")
+    user, bad_user = rows(read_flat_exports(tmp_path, "app_users"))
+    assert user["email"] is None and user["phone"] == "+1 646 555 0188" and user["load_error"] is None
+    assert list(json.loads(user["value_errors"])) == ["email"]
+    assert bad_user["load_error"].startswith("oversized value in column user_id")
 
 
 def test_flat_padding_never_eats_an_empty_last_value(tmp_path):
@@ -151,14 +204,106 @@ def test_flat_cp1252_names_are_decoded(tmp_path):
 
 def test_flat_schema_drift_names_file_missing_columns_and_layout(tmp_path):
     write(tmp_path, "ringcentral/call_log/ok.csv", (CALL_HEADER + "\n" + CALL_ROW + "\n").encode())
+    # A flattened API export without startTime: no call of it has a time.
+    write(tmp_path, "ringcentral/call_log/no_start.csv", (
+        CALL_HEADER.replace("startTime,", "") + "\n" + CALL_ROW.replace("2026-03-18T15:02:11.000Z,", "") + "\n"
+    ).encode())
+    with pytest.raises(SchemaDriftError) as raised:
+        read_flat_exports(tmp_path, "ringcentral_call_log")
+    message = str(raised.value)
+    assert "ringcentral/call_log/no_start.csv: missing column(s) startTime." in message
+    assert "Expected layout: id, sessionId, startTime, duration, type, direction, action, result, " in message
+    assert "Found header: id, sessionId, duration, type," in message
+    assert "RingCentral call logs are read as downloaded from the admin portal" in message
+    assert message.endswith("Fix the export (or move the file out of the raw folder) and rerun; nothing was exported.")
+
+
+def test_flat_portal_download_without_direction_names_its_missing_columns(tmp_path):
     write(tmp_path, "ringcentral/call_log/portal.csv", b"Type,Phone Number,Name,Date,Time\nVoice,1,A,B,C\n")
     with pytest.raises(SchemaDriftError) as raised:
         read_flat_exports(tmp_path, "ringcentral_call_log")
     message = str(raised.value)
-    assert "ringcentral/call_log/portal.csv" in message
-    assert "missing column(s) id, sessionId, startTime" in message
-    assert "Expected layout: " + CALL_HEADER.replace(",", ", ") + "." in message
+    assert "ringcentral/call_log/portal.csv: missing column(s) Direction, From, To." in message
+    assert "Expected layout: Type, Direction, From, To, Name, Date, Time, Action, Action Result, " in message
     assert "Found header: Type, Phone Number, Name, Date, Time." in message
+
+
+# ---------- RingCentral: every layout, recognized from the content
+
+PORTAL_HEADER = "Type,Direction,From,To,Name,Date,Time,Action,Action Result,Result Description,Duration,Extension"
+
+
+def test_portal_download_splits_from_and_to(tmp_path):
+    text = "\r\n".join([
+        PORTAL_HEADER + ",Recording",
+        "Voice,Incoming,(415) 555-0142,(415) 555-0100,Alma Reyes,Wed 03/18/2026,3:02 PM,Phone Call,Accepted,,0:05:12,9042 - Dana Whitfield,",
+        'Voice,Outgoing,Dana Whitfield <9042>,"Marcus Bell <+1 646-555-0187>",,Thu 03/19/2026,10:15 AM,Phone Call,Call connected,,0:12:40,9042,yes',
+        "Voice,Incoming,Ext. 9043,9042,Ravi Menon,Fri 03/20/2026,9:05 AM,Phone Call,Accepted,,0:01:03,9042,",
+        "Fax,Inbound,Anonymous,9042,Someone,Fri 03/20/2026,9:07 AM,Fax,Received,,0:00:10,9042,",
+        "Voice,Sideways,(312) 555-0164,9042,Who,Fri 03/20/2026,9:09 AM,Phone Call,Accepted,,0:00:10,9042,",
+    ]) + "\r\n"
+    write(tmp_path, "ringcentral/CallLog_x.csv", codecs.BOM_UTF8 + text.encode())
+    got = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    columns = ("from_phone_number", "from_name", "from_extension_number", "to_phone_number", "to_name", "to_extension_number")
+    assert [tuple(r[c] for c in columns) for r in got] == [
+        ("(415) 555-0142", "Alma Reyes", None, "(415) 555-0100", None, None),
+        (None, "Dana Whitfield", "9042", "+1 646-555-0187", "Marcus Bell", None),
+        (None, "Ravi Menon", "9043", None, None, "9042"),
+        ("Anonymous", "Someone", None, None, None, "9042"),
+        ("(312) 555-0164", None, None, None, None, "9042"),
+    ]
+    first = got[0]
+    assert (first["call_log_layout"], first["call_id"], first["start_date"], first["start_clock"]) == (
+        "portal_csv", None, "Wed 03/18/2026", "3:02 PM",
+    )
+    assert (first["duration"], first["result"], first["extension"]) == ("0:05:12", "Accepted", "9042 - Dana Whitfield")
+    assert json.loads(got[1]["extra_columns"]) == {"Recording": "yes"}
+    # a Name whose side the direction does not say is kept, not given to either side
+    assert json.loads(got[4]["extra_columns"]) == {"Name": "Who", "Recording": ""}
+
+
+def test_api_response_saved_as_json(tmp_path):
+    record = {
+        "id": "R1", "sessionId": "S1", "startTime": "2026-03-24T13:20:05.000Z", "duration": 95, "type": "Voice",
+        "direction": "Inbound", "action": "Phone Call", "result": "Accepted",
+        "from": {"phoneNumber": "+12065550133", "name": "Keiko Tanaka", "location": "Seattle, WA"},
+        "to": {"phoneNumber": "+14155550100"}, "legs": [{"duration": 95}], "recording": None,
+    }
+    response = {"records": [record, {**record, "id": "R2", "to": {"extensionNumber": "9042"}}, "junk"],
+                "paging": {"page": 1}, "navigation": {}}
+    write(tmp_path, "ringcentral/api/page1.json", json.dumps(response, indent=2).encode())
+    write(tmp_path, "ringcentral/api/pages.jsonl", (json.dumps({"records": [{**record, "id": "R3"}]}) + "\n"
+                                                    + json.dumps([{**record, "id": "R4"}]) + "\n").encode())
+    write(tmp_path, "ringcentral/api/cut.json", b'{"records": [{"id": "R5", "startTi')
+    got = {(r["source_file"].rsplit("/", 1)[1], r["source_row_number"]): r for r in rows(read_flat_exports(tmp_path, "ringcentral_call_log"))}
+    assert sorted(got) == [("cut.json", 1), ("page1.json", 1), ("page1.json", 2), ("page1.json", 3),
+                           ("pages.jsonl", 1), ("pages.jsonl", 2)]
+    first = got[("page1.json", 1)]
+    assert (first["call_log_layout"], first["call_id"], first["duration"], first["from_name"], first["to_name"]) == (
+        "api_json", "R1", "95", "Keiko Tanaka", None,
+    )
+    assert json.loads(first["extra_columns"]) == {"from.location": "Seattle, WA"}  # legs are not kept
+    assert got[("page1.json", 2)]["to_extension_number"] == "9042"
+    assert got[("page1.json", 3)]["load_error"] == "not a call-log record (a JSON str)"
+    assert [got[("pages.jsonl", n)]["call_id"] for n in (1, 2)] == ["R3", "R4"]
+    assert got[("cut.json", 1)]["load_error"].startswith("malformed JSON (")
+
+
+def test_json_of_another_shape_is_schema_drift(tmp_path):
+    write(tmp_path, "ringcentral/users.json", b'{"users": [{"id": 1}]}')
+    with pytest.raises(SchemaDriftError, match="users.json: missing column\\(s\\) records"):
+        read_flat_exports(tmp_path, "ringcentral_call_log")
+
+
+def test_flattened_api_headers_match_without_case_and_extra_columns_are_kept(tmp_path):
+    header = ",uri,Id,SessionId,StartTime,Duration,Type,Direction,Action,Result,From.PhoneNumber,From.Name,From.Location,To.PhoneNumber,legs"
+    row = "0,https://x/1,K1,S1,2026-03-27T19:15:00Z,200,Voice,Inbound,Phone Call,Accepted,+13055550119,José Peña,\"Miami, FL\",+14155550100,\"[{'a': 1}]\""
+    write(tmp_path, "ringcentral/export.csv", f"{header}\n{row}\n".encode())
+    (got,) = rows(read_flat_exports(tmp_path, "ringcentral_call_log"))
+    assert (got["call_id"], got["start_time"], got["from_name"], got["to_name"], got["call_log_layout"]) == (
+        "K1", "2026-03-27T19:15:00Z", "José Peña", None, "api_csv",
+    )
+    assert json.loads(got["extra_columns"]) == {"uri": "https://x/1", "From.Location": "Miami, FL"}
 
 
 # ---------- Zoom reports
@@ -380,6 +525,19 @@ def test_zoom_numeric_dates_against_the_configured_order(tmp_path):
         read_zoom_attendee_reports(tmp_path, date_order="YMD")
 
 
+def test_flat_sources_of_the_loaders_agree_with_the_registry():
+    """read_flat_exports(raw, "app_users") and the build read app users (and offline touches) alike."""
+    from identity_stitching.loading.layouts import FLAT_SOURCES, registry_flat_source
+    from identity_stitching.registry import source_named
+
+    for name, loader_name in (("app", "app_users"), ("offline", "offline_touches")):
+        built, named = registry_flat_source(source_named(name)), FLAT_SOURCES[loader_name]
+        assert (built.folder, built.data_columns) == (named.folder, named.data_columns)
+        assert built.layouts[0].columns == named.layouts[0].columns
+        assert set(built.layouts[0].row_required) == set(named.layouts[0].row_required)
+        assert built.layouts[0].required == named.layouts[0].required
+
+
 # ---------- the committed corpus
 
 
@@ -430,7 +588,7 @@ def test_schema_drift_raises_before_the_reader_hands_over_a_row(tmp_path):
 
     write(tmp_path, "ringcentral/call_log/a.csv", f"{CALL_HEADER}\n{CALL_ROW}\n".encode())
     write(tmp_path, "ringcentral/call_log/z.csv", f"\n\n{CALL_ROW}\n{CALL_ROW}\n".encode())
-    with pytest.raises(SchemaDriftError, match="z.csv: missing column\\(s\\) id, sessionId"):
+    with pytest.raises(SchemaDriftError, match="z.csv: missing column\\(s\\) id, startTime, direction"):
         flat_exports_reader(tmp_path, "ringcentral_call_log")
     write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(ALICE.format(q="")))
     # A second Attendee Details section, far down the report, with a renamed header.
@@ -497,8 +655,8 @@ def test_update_checks_the_header_of_new_and_changed_files(tmp_path):
     with pytest.raises(SchemaDriftError, match="portal.csv: missing column"):
         flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
     portal.unlink()
-    ok.write_bytes(f"{CALL_HEADER.replace('sessionId', 'session')}\n{CALL_ROW}\n".encode())
-    with pytest.raises(SchemaDriftError, match="ok.csv: missing column\\(s\\) sessionId"):
+    ok.write_bytes(f"{CALL_HEADER.replace('startTime', 'start')}\n{CALL_ROW}\n".encode())
+    with pytest.raises(SchemaDriftError, match="ok.csv: missing column\\(s\\) startTime"):
         flat_exports_update(tmp_path, "ringcentral_call_log", loaded)
 
 

@@ -28,6 +28,7 @@ class Source:
     phone_country: str | None = None
     event_types: list = field(default_factory=list)
     columns: dict | None = None  # loader `flat`: header as exported -> loaded column
+    required_columns: list | None = None  # loader `flat`: loaded columns a row needs (default: all)
 
     @property
     def is_touch_source(self):

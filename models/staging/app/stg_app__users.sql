@@ -26,11 +26,25 @@ blocklist as (
 
 ),
 
+{# created_at as database dumps write it (ISO-8601 with `T` or a space,
+   with or without an offset or fractional seconds: psql's
+   `2026-04-02 09:30:00.123456+00`), or as a spreadsheet re-saves it, in the
+   US locale's month-first order (`4/2/2026 9:30`). Text without an offset is
+   UTC. A day-first sheet (`13/02/2026`) does not parse and is rejected. #}
 parsed as (
 
     select
         user_rows.*,
-        {{ parse_iso_timestamp('user_rows.created_at') }} as created_at_utc
+        coalesce(
+            {{ parse_iso_timestamp('trim(user_rows.created_at)') }},
+            {{ parse_local_timestamp('trim(user_rows.created_at)', [
+                '%m/%d/%Y %H:%M',
+                '%m/%d/%Y %H:%M:%S',
+                '%m/%d/%Y %I:%M %p',
+                '%m/%d/%Y %I:%M:%S %p',
+                '%m/%d/%Y',
+            ], 'UTC') }}
+        ) as created_at_utc
 
     from user_rows
 
@@ -46,8 +60,10 @@ judged as (
             when blocklist.identifier_value is not null
                 then 'user_id is a placeholder or an Amplitude invalid id'
             when parsed.created_at_utc is null
-                then 'created_at is not an ISO-8601 timestamp'
-        end as row_rejection_reason
+                then 'created_at is not a timestamp: expected ISO-8601 (2026-04-02T09:30:00Z) or month-first as a spreadsheet writes it (4/2/2026 9:30)' -- noqa: LT05
+        end as row_rejection_reason,
+        {{ json_object_as_text('parsed.value_errors') }}
+            as value_rejection_reason
 
     from parsed
     left join blocklist
@@ -75,6 +91,7 @@ final as (
         ---------- strings
         emails.email_rejection_reason,
         phones.phone_rejection_reason,
+        judged.value_rejection_reason,
         judged.row_rejection_reason,
 
         ---------- timestamps

@@ -34,18 +34,34 @@ blocklist as (
 
 ),
 
+{# A phone a spreadsheet rewrote in scientific notation (4.42079E+11, or
+   4,42079E+11 in a decimal-comma locale) kept six significant digits: the
+   others are gone, and no parser can bring them back. libphonenumber would
+   read what digits are left as a number, so the project rejects it before:
+   the digits are never guessed. #}
 judged as (
 
     select
         parsed.phone_raw,
         parsed.region_hint,
         case
-            when raw_blocked.identifier_value is not null
+            when {{ sql_regex_full_match(
+                    'trim(parsed.phone_raw)',
+                    "'[+-]?[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+'"
+                ) }}
+                or raw_blocked.identifier_value is not null
                 or e164_blocked.identifier_value is not null
                 then null
             else parsed.phone_e164
         end as phone_e164,
         case
+            when {{ sql_regex_full_match(
+                    'trim(parsed.phone_raw)',
+                    "'[+-]?[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+'"
+                ) }}
+                then 'phone: rewritten by a spreadsheet in scientific notation (' -- noqa: LT05
+                    || trim(parsed.phone_raw)
+                    || '); the digits are lost'
             when raw_blocked.identifier_value is not null
                 then 'phone: placeholder value (' || raw_blocked.reason || ')'
             when e164_blocked.identifier_value is not null

@@ -29,9 +29,26 @@ typed as (
     select
         *,
         {{ parse_iso_timestamp('occurred_at') }} as occurred_at_utc,
-        coalesce(nullif(trim(properties), ''), '{}') as properties_text
+        coalesce(nullif(trim(properties), ''), '{}') as properties_given
 
     from touch_rows
+
+),
+
+{# properties the touch can do without: one that is not a JSON object is
+   dropped (the touch keeps `{}`) and named in value_rejection_reason #}
+checked as (
+
+    select
+        *,
+        {{ is_json_object('properties_given') }} as is_properties_object,
+        case
+            when {{ is_json_object('properties_given') }}
+                then properties_given
+            else '{}'
+        end as properties_text
+
+    from typed
 
 ),
 
@@ -46,11 +63,17 @@ judged as (
             when nullif(trim(event_type), '') is null then 'event_type missing'
             when occurred_at_utc is null
                 then 'occurred_at is not an ISO-8601 timestamp'
-            when not {{ is_json_object('properties_text') }}
-                then 'properties is not a JSON object'
-        end as row_rejection_reason
+        end as row_rejection_reason,
+        nullif(concat_ws(
+            '; ',
+            {{ json_object_as_text('value_errors') }},
+            case
+                when not is_properties_object
+                    then 'properties: not a JSON object; dropped'
+            end
+        ), '') as value_rejection_reason
 
-    from typed
+    from checked
 
 ),
 
@@ -97,6 +120,7 @@ final as (
         end as event_properties,
         emails.email_rejection_reason,
         phones.phone_rejection_reason,
+        judged.value_rejection_reason,
         coalesce(
             judged.row_rejection_reason,
             case

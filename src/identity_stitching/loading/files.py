@@ -2,7 +2,9 @@
 
 Files people download come as UTF-8 (with or without BOM, LF or CRLF) or, when
 someone re-saved them in Excel on Windows, as cp1252. Every file is decoded as
-UTF-8 first and read as cp1252 only when it is not valid UTF-8.
+UTF-8 first and read as cp1252 only when it is not valid UTF-8. NUL characters
+are removed from every file's text: they are never data, and a real Zoom report
+carried dozens inside its cells.
 """
 
 import codecs
@@ -10,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +66,17 @@ def decode(data):
 
     UTF-8 (BOM stripped) first; UTF-16 when the file starts with its BOM
     (Excel's "Unicode Text"); otherwise cp1252, what Excel on Windows writes.
+    NUL characters are removed after decoding: no export means one, a CSV
+    reader chokes on them or keeps them inside values (`Attended\x00`), and
+    a NUL is no line break, so every row keeps its line number.
     """
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text, encoding
+
+
+def _decode(data):
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -167,12 +180,45 @@ def fit_to_header(header, fields):
         return None, f"ragged row: {len(fields)} fields, header has {len(header)}"
     too_long = oversized_column(header, fields)
     if too_long:
-        name, length = too_long
-        return None, (
-            f"oversized value in column {name}: {length} characters, "
-            f"at most {MAX_VALUE_LENGTH} expected"
-        )
+        return None, oversized_value_problem(*too_long)
     return fields, None
+
+
+def fit_to_width(width, fields):
+    """(fields, problem): a row cut to `width` cells (only empty surplus cells go), or why it is ragged.
+
+    Unlike fit_to_header, long values are left to the caller, which knows
+    which columns a row can do without (see flat.py).
+    """
+    if len(fields) > width:
+        surplus = "".join(fields[width:])
+        if not surplus or surplus.isspace():
+            return fields[:width], None
+    if len(fields) != width:
+        return None, f"ragged row: {len(fields)} fields, header has {width}"
+    return fields, None
+
+
+def header_key(name):
+    """A header name as the flat layouts compare it: case, spaces and punctuation ignored.
+
+    Vendors and tools vary in exactly these (`startTime`, `StartTime`,
+    `from.phoneNumber`, `from_phoneNumber`, `Action Result`, `action result`).
+    """
+    return _NOT_ALNUM.sub("", name.casefold())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def oversized_value_problem(name, length):
+    """The load error of a row whose value in a column it cannot do without is too long."""
+    return f"oversized value in column {name}: {length} characters, at most {MAX_VALUE_LENGTH} expected"
+
+
+def oversized_value_dropped(length):
+    """The value error of a value too long to be real, in a column the row can do without."""
+    return f"oversized value ({length} characters, at most {MAX_VALUE_LENGTH} expected) dropped"
 
 
 def split_header(header, columns):

@@ -8,7 +8,7 @@ make to a table holding the `loaded` ones (see changes.py).
 from functools import partial
 
 from identity_stitching.loading.flat import flat_exports_update
-from identity_stitching.loading.layouts import Layout
+from identity_stitching.loading.layouts import registry_flat_source
 from identity_stitching.loading.loaded_table import load_incrementally
 from identity_stitching.loading.zoom import zoom_attendee_reports_update
 from identity_stitching.registry import sources_from
@@ -35,13 +35,13 @@ def source_update(raw_path, source, loaded=frozenset(), **options):
     """The FolderUpdate of one registered source.
 
     Loader `flat` reads a one-header CSV whose layout is the entry's
-    `columns` (header as exported -> loaded column); any other loader is a
-    reader of LOADERS, for the vendor files that need code, and takes
-    `options` from its base model's config (Zoom: date_order).
+    `columns` (header as exported -> loaded column) and `required_columns`
+    (layouts.registry_flat_source); any other loader is a reader of LOADERS,
+    for the vendor files that need code, and takes `options` from its base
+    model's config (Zoom: date_order).
     """
     if source.loader == "flat":
-        layout = Layout(name=source.name, folder=source.folder, columns=source.columns)
-        return flat_exports_update(raw_path, layout, loaded, folder=source.folder)
+        return flat_exports_update(raw_path, registry_flat_source(source), loaded, folder=source.folder)
     return LOADERS[source.loader](raw_path, source.folder, loaded, **options)
 
 

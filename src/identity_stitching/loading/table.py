@@ -31,9 +31,13 @@ def to_json(values):
     ) + "}"
 
 
-def table_schema(data_columns):
+def table_schema(data_columns, value_errors=False):
+    """Provenance, the data columns, `extra_columns`, `load_error` and, for a loader
+    that drops values rather than rows (flat.py), `value_errors`."""
     fields = PROVENANCE + [(name, pa.string()) for name in data_columns]
     fields += [("extra_columns", pa.string()), ("load_error", pa.string())]
+    if value_errors:
+        fields.append(("value_errors", pa.string()))
     return pa.schema(fields)
 
 
@@ -43,11 +47,14 @@ class Segment:
     `rows` holds each row's fields in header order (exactly `width` of them;
     a row with a load error holds `blank`); data column `name` takes position
     `index[name]` of it, or `constants[name]` for every row, else null.
-    `extras` and `errors` map a row's position in the segment to its
-    extra_columns JSON and load_error.
+    `extras`, `errors` and `value_errors` map a row's position in the segment
+    to its extra_columns JSON, load_error and value_errors JSON (the values
+    dropped from a row that flows on: column -> reason).
     """
 
-    __slots__ = ("export_file", "index", "constants", "blank", "rows", "numbers", "extras", "errors")
+    __slots__ = (
+        "export_file", "index", "constants", "blank", "rows", "numbers", "extras", "errors", "value_errors",
+    )
 
     def __init__(self, export_file, index, constants, width):
         self.export_file = export_file
@@ -58,6 +65,7 @@ class Segment:
         self.numbers = []
         self.extras = {}
         self.errors = {}
+        self.value_errors = {}
 
     def add_error(self, row_number, problem):
         self.errors[len(self.numbers)] = problem
@@ -69,14 +77,16 @@ class Segment:
         self.numbers.clear()
         self.extras.clear()
         self.errors.clear()
+        self.value_errors.clear()
 
 
 class BatchBuilder:
     """Collects rows in segments and turns them into Arrow record batches."""
 
-    def __init__(self, data_columns, batch_rows=None):
+    def __init__(self, data_columns, batch_rows=None, value_errors=False):
         self.data_columns = list(data_columns)
-        self.schema = table_schema(self.data_columns)
+        self.value_errors = value_errors
+        self.schema = table_schema(self.data_columns, value_errors)
         self.batch_rows = batch_rows or BATCH_ROWS
         self.loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         self.segments = []
@@ -128,6 +138,8 @@ class BatchBuilder:
                 arrays.append(pa.nulls(n, string))
         arrays.append(_sparse(segment.extras, n))
         arrays.append(_sparse(segment.errors, n))
+        if self.value_errors:
+            arrays.append(_sparse(segment.value_errors, n))
         return arrays
 
 
@@ -144,14 +156,14 @@ def _sparse(values, n):
     return pa.array(column, pa.string())
 
 
-def batch_reader(data_columns, batches):
+def batch_reader(data_columns, batches, value_errors=False):
     """A RecordBatchReader over the loader's rows.
 
     `batches(builder)` adds rows to `builder` and yields `builder.flush()`
     whenever about `builder.batch_rows` rows are pending; what is left at the
-    end is flushed here.
+    end is flushed here. With `value_errors` the rows carry that column.
     """
-    builder = BatchBuilder(data_columns)
+    builder = BatchBuilder(data_columns, value_errors=value_errors)
 
     def generate():
         for flushed in batches(builder):
@@ -161,12 +173,13 @@ def batch_reader(data_columns, batches):
     return pa.RecordBatchReader.from_batches(builder.schema, generate())
 
 
-def files_reader(raw_path, paths, data_columns, check, read):
+def files_reader(raw_path, paths, data_columns, check, read, value_errors=False):
     """A RecordBatchReader over the rows of the files at `paths`, once every one has been checked.
 
     `check(text, source_file)` raises (SchemaDriftError) before a single row is
     handed over; `read(export_file, builder)` adds one file's rows to `builder`,
-    yielding batches as they fill.
+    yielding batches as they fill. With `value_errors`, the table has the
+    `value_errors` column (see Segment).
     """
     for path in paths:
         check(read_export_text(path), source_file_name(path, raw_path))
@@ -177,4 +190,4 @@ def files_reader(raw_path, paths, data_columns, check, read):
             if builder.pending >= builder.batch_rows:
                 yield builder.flush()
 
-    return batch_reader(data_columns, batches)
+    return batch_reader(data_columns, batches, value_errors)
