@@ -396,9 +396,9 @@ def test_an_oversized_optional_value_costs_the_value_not_the_attendance(zoom_bui
     """, [name])
     assert base[0] is None and base[3] is None
     assert json.loads(base[1]) == {
-        "User Name (Original Name)": "oversized value: 5000 characters, at most 1024",
+        "User Name (Original Name)": "oversized value (5000 characters, at most 1024 expected) dropped",
         'Profession (if student mention "Student", not target profession)':
-            "oversized value: 2000 characters, at most 1024",
+            "oversized value (2000 characters, at most 1024 expected) dropped",
     }
     assert base[2] is None  # the dropped answer is no answer
     (staged,) = query(zoom_build, """
@@ -407,9 +407,9 @@ def test_an_oversized_optional_value_costs_the_value_not_the_attendance(zoom_bui
     """, [name])
     assert staged == (
         "lena berg",  # first and last name stand in for the dropped user name
-        "User Name (Original Name): oversized value: 5000 characters, at most 1024; "
+        "User Name (Original Name): oversized value (5000 characters, at most 1024 expected) dropped; "
         'Profession (if student mention "Student", not target profession): '
-        "oversized value: 2000 characters, at most 1024",
+        "oversized value (2000 characters, at most 1024 expected) dropped",
         None,
     )
 

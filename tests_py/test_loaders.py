@@ -381,7 +381,7 @@ def test_zoom_ragged_and_oversized_rows(tmp_path):
     assert got[11]["load_error"] is None and got[11]["user_name"] is None
     assert got[11]["join_time"] == "Mar 10, 2026 17:00:12" and got[11]["first_name"] == "Alice"
     assert json.loads(got[11]["value_errors"]) == {
-        "User Name (Original Name)": f"oversized value: {MAX_VALUE_LENGTH + 1} characters, at most {MAX_VALUE_LENGTH}"
+        "User Name (Original Name)": f"oversized value ({MAX_VALUE_LENGTH + 1} characters, at most {MAX_VALUE_LENGTH} expected) dropped"
     }
     assert got[12]["load_error"] == (
         f"oversized value in column Join Time: {MAX_VALUE_LENGTH + 1} characters, at most {MAX_VALUE_LENGTH} expected"

@@ -219,7 +219,7 @@ def test_an_oversized_name_costs_the_name_not_the_row(quirks_build):
         where email_normalized = 'gus.ito@initech.com'
     """)
     assert rows == [
-        ("gus ito", "User Name (Original Name): oversized value: 1500 characters, at most 1024", None)
+        ("gus ito", "User Name (Original Name): oversized value (1500 characters, at most 1024 expected) dropped", None)
     ] * 2  # the report and its copy
 
 

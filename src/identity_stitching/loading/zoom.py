@@ -43,7 +43,13 @@ from functools import partial
 
 from identity_stitching.loading.changes import FolderUpdate, folder_changes
 from identity_stitching.loading.errors import SchemaDriftError
-from identity_stitching.loading.files import MAX_VALUE_LENGTH, malformed_csv_problem, strip_trailing_empty
+from identity_stitching.loading.files import (
+    MAX_VALUE_LENGTH,
+    malformed_csv_problem,
+    oversized_value_dropped,
+    oversized_value_problem,
+    strip_trailing_empty,
+)
 from identity_stitching.loading.table import files_reader, to_json
 from identity_stitching.loading.zoom_errors import (
     DATE_ORDER_VAR,
@@ -607,16 +613,11 @@ class _Table:
                 position == self.email and not usable(self.phone)
             ) or (position == self.phone and not usable(self.email))
             if needed:
-                return fields, {}, (
-                    f"oversized value in column {self.header[position]}: {len(fields[position])} "
-                    f"characters, at most {MAX_VALUE_LENGTH} expected"
-                )
+                return fields, {}, oversized_value_problem(self.header[position], len(fields[position]))
         fields = list(fields)
         dropped = {}
         for position in long:
-            dropped[self.header[position]] = (
-                f"oversized value: {len(fields[position])} characters, at most {MAX_VALUE_LENGTH}"
-            )
+            dropped[self.header[position]] = oversized_value_dropped(len(fields[position]))
             fields[position] = None
         return fields, dropped, None
 
@@ -640,7 +641,7 @@ def _summary(lines, key, columns):
                 continue
             value = value.strip() or None
             if value is not None and len(value) > MAX_VALUE_LENGTH:
-                errors[name] = f"oversized value: {len(value)} characters, at most {MAX_VALUE_LENGTH}"
+                errors[name] = oversized_value_dropped(len(value))
                 value = None
             summary[column] = value
         return summary, errors, (len(lines) if after is None else after + 1)
