@@ -409,8 +409,9 @@ def _webinar_kind(records, head, relative_path):
 def _check_report(text, relative_path, date_order="MDY"):
     """Raise SchemaDriftError as reading the file would, without loading its rows.
 
-    Reads only as far as it must (the kind, the summary, the tables' headers);
-    the day/month order of numeric dates is checked over the whole text.
+    Reads only as far as it must (the kind, the summary, the tables'
+    headers), then checks the day/month order of the file's times
+    (_check_date_order: a whole-text search, a parse only on a candidate).
     """
     text = _clean(text)
     delimiter = _delimiter(text)
