@@ -73,6 +73,7 @@ EXTRA_NAMES = {
     "Korea, Democratic People's Republic of": "KP",
     "Hong Kong SAR": "HK",
     "Hong Kong SAR China": "HK",
+    "Hong Kong, China": "HK",  # Zoom's attendee reports (2020)
     "Macao SAR": "MO",
     "Macau": "MO",
     "Taiwan, Province of China": "TW",

@@ -7,7 +7,7 @@ identity__sources) and writes one Parquet folder per base model; on Spark,
 staging reads them through engine_ref() (`parquet.`<path>``). Timestamps are
 written as UTC instants.
 
-    PYTHONPATH=src python scripts/spark_load_raw.py [--raw demo/raw] [--out target/spark/raw]
+    PYTHONPATH=src python scripts/spark_load_raw.py [--raw demo/raw] [--out target/spark/raw] [--zoom-date-order MDY]
 
 On a cluster, write to (or copy the folder to) storage the cluster reads and
 pass that location as var identity__spark_raw_path.
@@ -33,10 +33,12 @@ def as_utc(table):
     return table.cast(pa.schema(fields))
 
 
-def write_all(raw_path, out_path):
+def write_all(raw_path, out_path, zoom_date_order="MDY"):
     out = Path(out_path)
     for source in read_registry():
-        table = as_utc(read_source(raw_path, source))
+        # var identity__zoom_date_order: the day/month order of the Zoom account's numeric dates
+        options = {"date_order": zoom_date_order} if source.loader == "zoom_reports" else {}
+        table = as_utc(read_source(raw_path, source, **options))
         folder = out / source.base_model
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -48,8 +50,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", default="demo/raw", help="raw export folder (var identity__raw_path)")
     parser.add_argument("--out", default="target/spark/raw", help="Parquet output folder")
+    parser.add_argument("--zoom-date-order", default="MDY", choices=["MDY", "DMY"],
+                        help="var identity__zoom_date_order: the Zoom account's numeric dates")
     args = parser.parse_args()
-    write_all(args.raw, args.out)
+    write_all(args.raw, args.out, args.zoom_date_order)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ SECOND_PRICING_REPORT = (
     'Report Generated:,"Mar 12, 2026 9:00 AM",,,\n'
     "Topic,Webinar ID,Actual Start Time,Actual Duration (minutes),# Registered,# Cancelled,"
     "Unique Viewers,Total Users,Max Concurrent Views,Enable Registration\n"
-    'Pricing Live: Q&A with the product team,847 5984 1045,"Mar 10, 2026 16:58:02",64,9,0,6,8,6,Yes\n'
+    'Pricing Live: Q&A with the product team,847 5984 1045,"Mar 10, 2026 4:58 PM",64,9,0,6,8,6,Yes\n'
     "Attendee Details,,,,\n"
     "Attended,User Name (Original Name),First Name,Last Name,Email,Phone,Registration Time,"
     "Approval Status,Join Time,Leave Time,Time in Session (minutes),Is Guest,Country/Region Name\n"

@@ -1,7 +1,9 @@
 """Unit tests of the Python loaders on files written byte for byte."""
 
 import codecs
+import csv
 import datetime as dt
+import io
 import hashlib
 import json
 import os
@@ -22,6 +24,7 @@ from identity_stitching.loading import (
 )
 from identity_stitching.loading.changes import RACY_SECONDS
 from identity_stitching.loading.files import MAX_VALUE_LENGTH, decode, list_export_files
+from identity_stitching.loading.zoom_errors import UnknownZoomFileError, ZoomDateOrderError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
 import make_quirks_corpus as corpus  # noqa: E402
@@ -360,13 +363,32 @@ def test_zoom_report_without_attendee_section_is_quarantined_not_fatal(tmp_path)
 
 
 def test_zoom_ragged_and_oversized_rows(tmp_path):
+    """An oversized value costs the row only when its touch cannot do without it; any other is
+    dropped and named in value_errors (before: any oversized value rejected the row)."""
     ragged = "Yes,Farah Khan,Farah,Khan"
-    oversized = ALICE.format(q="").replace("Alice Nguyen", "y" * (MAX_VALUE_LENGTH + 1))
-    write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(ALICE.format(q=""), ragged, oversized))
-    got = {r["source_row_number"]: r["load_error"] for r in rows(read_zoom_attendee_reports(tmp_path))}
-    assert got[9] is None
-    assert got[10] == "ragged row: 4 fields, header has 14"
-    assert got[11].startswith("oversized value in column User Name (Original Name)")
+    long = "y" * (MAX_VALUE_LENGTH + 1)
+    alice = ALICE.format(q="")
+    oversized_name = alice.replace("Alice Nguyen", long)
+    oversized_join = alice.replace("Mar 10, 2026 17:00:12", long)
+    oversized_email = alice.replace("alice@northwind.com", long)
+    oversized_email_with_phone = oversized_email.replace(long + ",,", long + ",+1 415 555 0101,")
+    write(tmp_path, "zoom/attendee_reports/a.csv", zoom_report(
+        alice, ragged, oversized_name, oversized_join, oversized_email, oversized_email_with_phone
+    ))
+    got = {r["source_row_number"]: r for r in rows(read_zoom_attendee_reports(tmp_path))}
+    assert got[9]["load_error"] is None and got[9]["value_errors"] is None
+    assert got[10]["load_error"] == "ragged row: 4 fields, header has 14"
+    assert got[11]["load_error"] is None and got[11]["user_name"] is None
+    assert got[11]["join_time"] == "Mar 10, 2026 17:00:12" and got[11]["first_name"] == "Alice"
+    assert json.loads(got[11]["value_errors"]) == {
+        "User Name (Original Name)": f"oversized value ({MAX_VALUE_LENGTH + 1} characters, at most {MAX_VALUE_LENGTH} expected) dropped"
+    }
+    assert got[12]["load_error"] == (
+        f"oversized value in column Join Time: {MAX_VALUE_LENGTH + 1} characters, at most {MAX_VALUE_LENGTH} expected"
+    )
+    assert got[13]["load_error"].startswith("oversized value in column Email")  # its only identifier
+    assert got[14]["load_error"] is None and got[14]["email"] is None and got[14]["phone"] == "+1 415 555 0101"
+    assert list(json.loads(got[14]["value_errors"])) == ["Email"]
 
 
 def test_zoom_schema_drift(tmp_path):
@@ -378,6 +400,129 @@ def test_zoom_schema_drift(tmp_path):
     write(tmp_path, "zoom/attendee_reports/renamed.csv", bad_header)
     with pytest.raises(SchemaDriftError, match="renamed.csv: missing column\\(s\\) Join Time, Leave Time"):
         read_zoom_attendee_reports(tmp_path)
+
+
+def kinds(tmp_path, **options):
+    return {r["source_file"].rsplit("/", 1)[-1]: r["report_kind"]
+            for r in rows(read_zoom_attendee_reports(tmp_path, **options))}
+
+
+def test_zoom_file_kind_comes_from_content_not_name_or_folder(tmp_path):
+    write(tmp_path, "zoom/registrations/attendee_report.csv", (
+        "Registration Report\nTopic,Webinar ID,Scheduled Time\nDemo,815 2233 4455,\"Mar 10, 2026 4:58 PM\"\n"
+        "First Name,Last Name,Email,Registration Time,Approval Status\nBob,Martins,bob@contoso.io,"
+        "\"Mar 04, 2026 08:22:10\",approved\n"
+    ).encode())
+    write(tmp_path, "zoom/meetings/report.csv", zoom_report(ALICE.format(q="")))
+    # no title line: a summary, then sections
+    write(tmp_path, "zoom/untitled.csv", zoom_report(ALICE.format(q="")).split(b"\r\n", 1)[1])
+    write(tmp_path, "zoom/x/participants.csv", (
+        "NAME (ORIGINAL NAME),EMAIL,JOIN TIME,LEAVE TIME,DURATION (MINUTES),GUEST\n"
+        "Alice,alice@northwind.com,03/10/2026 05:00:12 PM,03/10/2026 05:31:40 PM,32,Yes\n"
+    ).encode())
+    assert kinds(tmp_path) == {
+        "attendee_report.csv": "registration_report",
+        "report.csv": "attendee_report",
+        "untitled.csv": "attendee_report",
+        "participants.csv": "meeting_participants_flat",
+    }
+
+
+def test_zoom_file_of_no_known_kind_raises_naming_the_file_and_the_kinds(tmp_path):
+    write(tmp_path, "zoom/ok.csv", zoom_report(ALICE.format(q="")))
+    write(tmp_path, "zoom/qa.csv", b"Question and Answer Report\nTopic,Webinar ID\nDemo,1\n")
+    with pytest.raises(UnknownZoomFileError) as raised:
+        read_zoom_attendee_reports(tmp_path)
+    message = str(raised.value)
+    assert message.startswith("Unknown Zoom file zoom/qa.csv: ")
+    assert "(found: first line 'Question and Answer Report')" in message
+    assert "webinar attendee report" in message and "meeting participants export" in message
+    assert isinstance(raised.value, SchemaDriftError)
+    (tmp_path / "zoom/qa.csv").write_bytes(b"Date,Amount\n2026-01-01,3\n")
+    with pytest.raises(UnknownZoomFileError, match="zoom/qa.csv: .*found: line 'Date, Amount'"):
+        read_zoom_attendee_reports(tmp_path)
+
+
+def test_zoom_utf16_tab_separated_and_nul_bytes(tmp_path):
+    # Excel's "Unicode Text": UTF-16 with BOM, TAB between cells, values with commas unquoted
+    records = csv.reader(io.StringIO(zoom_report(ALICE.format(q="")).decode(), newline=""))
+    text = "".join("\t".join(fields) + "\r\n" for fields in records)
+    write(tmp_path, "zoom/unicode.txt", codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    write(tmp_path, "zoom/nul.csv", zoom_report(ALICE.format(q="")).replace(b"Attended,", b"Atten\x00ded,\x00"))
+    got = rows(read_zoom_attendee_reports(tmp_path))
+    by_file = {}
+    for r in got:
+        by_file.setdefault(r["source_file"], []).append(r)
+    (_, alice) = by_file["zoom/unicode.txt"]
+    assert (alice["email"], alice["join_time"], alice["source_file_encoding"]) == (
+        "alice@northwind.com", "Mar 10, 2026 17:00:12", "utf-16")
+    assert [r["load_error"] for r in by_file["zoom/nul.csv"]] == [None, None]
+    assert by_file["zoom/nul.csv"][1]["attended"] == "Yes"
+
+
+def test_zoom_other_attended_sections_and_registration_disabled_reports(tmp_path):
+    report = zoom_report(ALICE.format(q="")) + (
+        "Other Attended,,\r\nUser Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes)\r\n"
+        'Kofi,kofi@example.com,"Mar 10, 2026 5:20 PM","Mar 10, 2026 5:21 PM",1\r\n'
+    ).encode()
+    write(tmp_path, "zoom/a.csv", report)
+    got = rows(read_zoom_attendee_reports(tmp_path))
+    assert [(r["section"], r["email"], r["attended"]) for r in got] == [
+        ("host", "priya@acme.com", "Yes"), ("attendee", "alice@northwind.com", "Yes"),
+        ("other_attendee", "kofi@example.com", None),
+    ]
+    bad = report.replace(b"Email,Join Time,Leave Time,Time in Session (minutes)\r\n", b"Email,Joined\r\n")
+    write(tmp_path, "zoom/a.csv", bad)
+    with pytest.raises(SchemaDriftError, match="a.csv: missing column\\(s\\) Join Time, Leave Time"):
+        read_zoom_attendee_reports(tmp_path)
+
+
+def test_zoom_registration_and_meeting_headers_are_checked(tmp_path):
+    write(tmp_path, "zoom/r.csv", b"Registration Report\nTopic,Webinar ID\nDemo,1\nFirst Name,Last Name,Email\nA,B,c@d.e\n")
+    with pytest.raises(SchemaDriftError, match="r.csv: missing column\\(s\\) Registration Time"):
+        read_zoom_attendee_reports(tmp_path)
+    (tmp_path / "zoom/r.csv").unlink()
+    write(tmp_path, "zoom/m.csv", b"Meeting ID,Topic,Start Time\n1,T,01/21/2021 08:58:30 PM\n\n"
+          b"Name (Original Name),Join Time,Leave Time\nA,01/21/2021 08:58:30 PM,01/21/2021 09:58:30 PM\n")
+    with pytest.raises(SchemaDriftError, match="m.csv: missing column\\(s\\) Email"):
+        read_zoom_attendee_reports(tmp_path)
+
+
+def test_zoom_meeting_summary_and_host(tmp_path):
+    write(tmp_path, "zoom/m.csv", (
+        "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants,\n"
+        "812 3456 7890,Board,01/21/2021 08:58:30 PM,01/21/2021 10:02:11 PM,host@acme.com,64,2,\n\n"
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,Recording Consent\n"
+        "Host,host@acme.com,01/21/2021 08:58:30 PM,01/21/2021 10:02:11 PM,64,No,\n"
+        "Felix,felix@example.de,01/21/2021 09:00:05 PM,01/21/2021 09:45:00 PM,45,Yes,Yes\n"
+    ).encode())
+    host, felix = rows(read_zoom_attendee_reports(tmp_path))
+    assert (felix["meeting_id"], felix["meeting_topic"], felix["meeting_started_at"]) == (
+        "812 3456 7890", "Board", "01/21/2021 08:58:30 PM")
+    assert (felix["meeting_host_email"], felix["email"], felix["minutes_in_session"], felix["is_guest"]) == (
+        "host@acme.com", "felix@example.de", "45", "Yes")
+    assert (felix["recording_consent"], felix["section"], host["section"]) == ("Yes", "participant", "participant")
+
+
+def test_zoom_numeric_dates_against_the_configured_order(tmp_path):
+    day_first = zoom_report(ALICE.format(q="").replace('"Mar 10, 2026 17:31:40"', "22/03/2026 17:31"))
+    write(tmp_path, "zoom/a.csv", day_first)
+    with pytest.raises(ZoomDateOrderError) as raised:
+        read_zoom_attendee_reports(tmp_path)
+    assert str(raised.value).startswith(
+        "Zoom date order in zoom/a.csv: line 9 has the time '22/03/2026 17:31', which cannot be a MDY date"
+    )
+    assert "set var identity__zoom_date_order: DMY" in str(raised.value)
+    assert kinds(tmp_path, date_order="DMY") == {"a.csv": "attendee_report"}
+    write(tmp_path, "zoom/a.csv", day_first.replace(b"22/03/2026", b"03/22/2026"))
+    assert kinds(tmp_path) == {"a.csv": "attendee_report"}
+    with pytest.raises(ZoomDateOrderError, match="'03/22/2026 17:31', which cannot be a DMY date"):
+        read_zoom_attendee_reports(tmp_path, date_order="dmy")
+    # No date in either order, or no time: not a date-order question (staging rejects the row).
+    write(tmp_path, "zoom/a.csv", day_first.replace(b"22/03/2026", b"31/02/2026"))
+    assert kinds(tmp_path) == {"a.csv": "attendee_report"}
+    with pytest.raises(ValueError, match="var identity__zoom_date_order is 'YMD'"):
+        read_zoom_attendee_reports(tmp_path, date_order="YMD")
 
 
 def test_flat_sources_of_the_loaders_agree_with_the_registry():

@@ -39,6 +39,9 @@ EXPECTED_ZOOM = {
     (REGISTERED, WEBINAR_A, "bob.martins@contoso.io"),
     (REGISTERED, WEBINAR_A, "carla.diaz@fabrikam.co.uk"),
     (ATTENDED, WEBINAR_A, "carla.diaz@fabrikam.co.uk"),
+    # his 1,500-character name is dropped, not his row
+    (REGISTERED, WEBINAR_A, "gus.ito@initech.com"),
+    (ATTENDED, WEBINAR_A, "gus.ito@initech.com"),
     (REGISTERED, WEBINAR_B, "hannah.cho@contoso.io"),
     (ATTENDED, WEBINAR_B, "hannah.cho@contoso.io"),
     (REGISTERED, WEBINAR_B, "ian.wright@globex.com"),
@@ -162,7 +165,8 @@ def test_unparseable_zoom_time_names_column_and_format(quirks_build):
     }
     assert reason == (
         "Join Time is not a timestamp: expected a Zoom report time such as "
-        "'Mar 10, 2026 17:00:12' or '03/10/2026 05:00:12 PM'"
+        "'Mar 22, 2025 7:13 PM', 'Mar 22, 2025 19:13:27' or '03/22/2025 07:13:27 PM' "
+        "(identity__zoom_date_order: MDY)"
     )
 
 
@@ -207,6 +211,16 @@ def test_custom_registration_questions_are_in_event_properties(quirks_build):
     assert "registration_answers" not in properties[(REGISTERED, "renee.lefevre@exemple.fr")]
     exported = {row[0] for row in query(quirks_build["database"], "select event_properties->>'registration_answers' from export_amplitude__events")}
     assert json.dumps(alice_answers, separators=(",", ":")) in exported
+
+
+def test_an_oversized_name_costs_the_name_not_the_row(quirks_build):
+    rows = query(quirks_build["database"], """
+        select name_normalized, value_rejection_reason, row_rejection_reason from staging.stg_zoom__webinar_attendees
+        where email_normalized = 'gus.ito@initech.com'
+    """)
+    assert rows == [
+        ("gus ito", "User Name (Original Name): oversized value (1500 characters, at most 1024 expected) dropped", None)
+    ] * 2  # the report and its copy
 
 
 def test_cp1252_names_are_decoded(quirks_build):

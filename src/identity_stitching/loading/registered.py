@@ -21,8 +21,8 @@ def _flat(layout_name):
     return update
 
 
-def _zoom_reports(raw_path, folder, loaded=frozenset()):
-    return zoom_attendee_reports_update(raw_path, loaded, folder=folder)
+def _zoom_reports(raw_path, folder, loaded=frozenset(), date_order="MDY"):
+    return zoom_attendee_reports_update(raw_path, loaded, folder=folder, date_order=date_order)
 
 
 LOADERS = {
@@ -31,34 +31,36 @@ LOADERS = {
 }
 
 
-def source_update(raw_path, source, loaded=frozenset()):
+def source_update(raw_path, source, loaded=frozenset(), **options):
     """The FolderUpdate of one registered source.
 
     Loader `flat` reads a one-header CSV whose layout is the entry's
     `columns` (header as exported -> loaded column) and `required_columns`
     (layouts.registry_flat_source); any other loader is a reader of LOADERS,
-    for the vendor files that need code.
+    for the vendor files that need code, and takes `options` from its base
+    model's config (Zoom: date_order).
     """
     if source.loader == "flat":
         return flat_exports_update(raw_path, registry_flat_source(source), loaded, folder=source.folder)
-    return LOADERS[source.loader](raw_path, source.folder, loaded)
+    return LOADERS[source.loader](raw_path, source.folder, loaded, **options)
 
 
-def read_source(raw_path, source):
+def read_source(raw_path, source, **options):
     """Every row of a registered source's folder, as an Arrow table."""
-    return source_update(raw_path, source).reader.read_all()
+    return source_update(raw_path, source, **options).reader.read_all()
 
 
-def load_registered_source(dbt, session, raw_path, registry):
+def load_registered_source(dbt, session, raw_path, registry, **options):
     """The reader of a base model: the registered source whose base_model it is.
 
-    `raw_path` and `registry` (var identity__sources) come from the model's config.
+    `raw_path` and `registry` (var identity__sources) come from the model's
+    config, and so do `options` for the source's reader.
     """
     name = dbt.this.identifier
     source = next((s for s in sources_from(registry) if s.base_model == name), None)
     if source is None:
         raise ValueError(f"{name} is not the base_model of any source in var identity__sources")
-    return load_incrementally(dbt, session, partial(source_update, raw_path, source))
+    return load_incrementally(dbt, session, partial(source_update, raw_path, source, **options))
 
 
 __all__ = ["LOADERS", "load_registered_source", "read_source", "source_update"]

@@ -15,4 +15,5 @@ def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append", on_schema_change="fail")
     # literal keys: dbt passes a Python model only the config keys its file reads
     registry = dbt.config.get("sources_registry")
-    return load_registered_source(dbt, session, dbt.config.get("raw_path"), registry)
+    date_order = dbt.config.get("zoom_date_order")  # var identity__zoom_date_order
+    return load_registered_source(dbt, session, dbt.config.get("raw_path"), registry, date_order=date_order)
