@@ -416,8 +416,8 @@ def test_zoom_file_kind_comes_from_content_not_name_or_folder(tmp_path):
     write(tmp_path, "zoom/meetings/report.csv", zoom_report(ALICE.format(q="")))
     # no title line: a summary, then sections
     write(tmp_path, "zoom/untitled.csv", zoom_report(ALICE.format(q="")).split(b"\r\n", 1)[1])
-    write(tmp_path, "zoom/x/participants.csv", (
-        "NAME (ORIGINAL NAME),EMAIL,JOIN TIME,LEAVE TIME,DURATION (MINUTES),GUEST\n"
+    write(tmp_path, "zoom/x/participants.csv", (  # headers in another case and spacing
+        "NAME(ORIGINAL NAME),E-mail,JOIN TIME,Leave  time,DURATION (MINUTES),GUEST\n"
         "Alice,alice@northwind.com,03/10/2026 05:00:12 PM,03/10/2026 05:31:40 PM,32,Yes\n"
     ).encode())
     assert kinds(tmp_path) == {

@@ -17,7 +17,7 @@ folder; see `KINDS`):
 * the flat **meeting participants** export (2023+): only the participants'
   table (`Name (original name),Email,Join time,Leave time,...`).
 
-Header names are matched case-insensitively (vendors vary the case). Lines may
+Header names are matched ignoring case, spaces and punctuation (header_key; vendors vary them). Lines may
 be padded with empty cells, blank lines may separate blocks, NUL bytes are
 removed, and a file saved by Excel as "Unicode Text" (UTF-16, TAB-separated)
 is read like the CSV: the delimiter is detected from the content. Columns
@@ -45,6 +45,7 @@ from identity_stitching.loading.changes import FolderUpdate, folder_changes
 from identity_stitching.loading.errors import SchemaDriftError
 from identity_stitching.loading.files import (
     MAX_VALUE_LENGTH,
+    header_key,
     malformed_csv_problem,
     oversized_value_dropped,
     oversized_value_problem,
@@ -77,32 +78,41 @@ KINDS = {
     "Duration (minutes), Guest, ...)",
 }
 
-TITLES = {"attendee report": ATTENDEE_REPORT, "registration report": REGISTRATION_REPORT}
 
-SECTIONS = {
+def _keyed(names):
+    """`names` (a dict or a collection) keyed as headers are compared: header_key, which ignores
+    case, spaces and punctuation, as vendors vary them (`Join time`, `JOIN TIME`)."""
+    if isinstance(names, dict):
+        return {header_key(name): value for name, value in names.items()}
+    return frozenset(header_key(name) for name in names)
+
+
+TITLES = _keyed({"Attendee Report": ATTENDEE_REPORT, "Registration Report": REGISTRATION_REPORT})
+
+SECTIONS = _keyed({
     "host details": "host",
     "panelist details": "panelist",
     "attendee details": "attendee",
     "other attended": "other_attendee",  # joined without registering
-}
+})
 
-# Summary header (lower case) -> column.
-WEBINAR_COLUMNS = {
+# Summary header -> column.
+WEBINAR_COLUMNS = _keyed({
     "topic": "webinar_topic",
     "webinar id": "webinar_id",
     "actual start time": "webinar_started_at",
     "actual duration (minutes)": "webinar_duration_minutes",
     "scheduled time": "webinar_scheduled_at",  # registration report
-}
-MEETING_COLUMNS = {
+})
+MEETING_COLUMNS = _keyed({
     "meeting id": "meeting_id",
     "topic": "meeting_topic",
     "start time": "meeting_started_at",
     "user email": "meeting_host_email",
-}
+})
 
-# Person header (lower case) -> column; a column's first header in a line wins.
-PERSON_COLUMNS = {
+# Person header -> column; a column's first header in a line wins.
+PERSON_COLUMNS = _keyed({
     "attended": "attended",
     "user name (original name)": "user_name",
     "user name": "user_name",  # 2020
@@ -125,7 +135,7 @@ PERSON_COLUMNS = {
     "in waiting room": "in_waiting_room",
     "recording consent": "recording_consent",
     "recording disclaimer response": "recording_consent",
-}
+})
 
 # The header names messages use, per column.
 HEADER_NAMES = {
@@ -217,7 +227,10 @@ NO_PARTICIPANT_TABLE = (
     "summary: none of its participants could be read (a truncated download)"
 )
 
-FLAT_DETECTION = ("join time", "leave time")  # with a name or email column: a flat participant list
+FLAT_DETECTION = _keyed(("join time", "leave time"))  # with a name or email: a flat participant list
+FLAT_NAMES = _keyed(("name (original name)", "user name (original name)", "email", "user email"))
+WEBINAR_ID, MEETING_ID = header_key("Webinar ID"), header_key("Meeting ID")
+JOIN_TIME, REGISTRATION_TIME, EMAIL = header_key("Join Time"), header_key("Registration Time"), header_key("Email")
 
 
 def read_zoom_attendee_reports(raw_path, folder=FOLDER, date_order="MDY"):
@@ -318,7 +331,8 @@ def _header(fields):
 
 
 def _lower(header):
-    return [name.lower() for name in header]
+    """The header's names as they are compared (header_key)."""
+    return [header_key(name) for name in header]
 
 
 def _filled(fields):
@@ -327,20 +341,19 @@ def _filled(fields):
 
 def _is_title(fields):
     """The section a line opens, if it is a section title (its only non-empty cell)."""
-    section = SECTIONS.get(fields[0].strip().lower())
-    if section is None or any(field.strip() for field in fields[1:]):
+    if len(fields) > 1 and fields[1].strip():
+        return None  # most lines: a data row
+    if any(field.strip() for field in fields[2:]):
         return None
-    return section
+    return SECTIONS.get(header_key(fields[0]))
 
 
 def _is_generated_line(fields):
-    return fields[0].strip().lower().startswith("report generated")
+    return header_key(fields[0]).startswith("reportgenerated")
 
 
-def _is_flat_header(lower):
-    return all(name in lower for name in FLAT_DETECTION) and any(
-        name in lower for name in ("name (original name)", "user name (original name)", "email", "user email")
-    )
+def _is_flat_header(keys):
+    return FLAT_DETECTION <= set(keys) and not FLAT_NAMES.isdisjoint(keys)
 
 
 # ---------- kinds
@@ -362,7 +375,7 @@ def _kind(records, relative_path):
             continue
         filled = _filled(fields)
         if first and len(filled) == 1:
-            title = filled[0].lower().rstrip(":,")
+            title = header_key(filled[0])
             if title in TITLES:
                 return TITLES[title], head
             if title in SECTIONS:
@@ -372,9 +385,9 @@ def _kind(records, relative_path):
         if _is_generated_line(fields):
             continue
         lower = _lower(_header(fields))
-        if "webinar id" in lower:
+        if WEBINAR_ID in lower:
             return _webinar_kind(records, head, relative_path), head
-        if "meeting id" in lower and "join time" not in lower:
+        if MEETING_ID in lower and JOIN_TIME not in lower:
             return MEETING, head  # a usage report has both on one line: not read
         if _is_flat_header(lower):
             return MEETING_FLAT, head
@@ -396,7 +409,7 @@ def _webinar_kind(records, head, relative_path):
         if _is_title(fields):
             return ATTENDEE_REPORT
         lower = _lower(_header(fields))
-        if "registration time" in lower and "join time" not in lower and "email" in lower:
+        if REGISTRATION_TIME in lower and JOIN_TIME not in lower and EMAIL in lower:
             return REGISTRATION_REPORT
     raise UnknownZoomFileError(
         relative_path, "a webinar summary without sections or registrant table", KINDS.values()
@@ -424,12 +437,12 @@ def _check_report(text, relative_path, date_order="MDY"):
         header = next(_header(fields) for fields in records if not _is_blank(fields))
         _check_table(relative_path, "participant", header)
     elif kind == MEETING:
-        rest = _after_summary(relative_path, records, MEETING_COLUMNS, MEETING_SUMMARY, "meeting id")[1]
+        rest = _after_summary(relative_path, records, MEETING_COLUMNS, MEETING_SUMMARY, MEETING_ID)[1]
         header = next((_header(fields) for fields in rest if not _is_blank(fields)), None)
         if header is not None:
             _check_table(relative_path, "participant", header)
     elif kind == REGISTRATION_REPORT:
-        rest = _after_summary(relative_path, records, WEBINAR_COLUMNS, WEBINAR_SUMMARY, "webinar id")[1]
+        rest = _after_summary(relative_path, records, WEBINAR_COLUMNS, WEBINAR_SUMMARY, WEBINAR_ID)[1]
         for fields in rest:
             if not _is_blank(fields) and len(_filled(fields)) > 1:
                 _check_table(relative_path, "registrant", _header(fields))
@@ -441,8 +454,8 @@ def _check_report(text, relative_path, date_order="MDY"):
 
 def _check_attendee_report(text, relative_path, records):
     """The summary, and the header of every Attendee Details and Other Attended section."""
-    rest = _after_summary(relative_path, records, WEBINAR_COLUMNS, WEBINAR_SUMMARY, "webinar id")[1]
-    lowered = text.lower()
+    rest = _after_summary(relative_path, records, WEBINAR_COLUMNS, WEBINAR_SUMMARY, WEBINAR_ID)[1]
+    lowered = text.lower()  # (a regex over the whole text costs ten times more)
     to_check = lowered.count("attendee details") + lowered.count("other attended")
     section = header = None
     for fields in rest:
@@ -469,11 +482,11 @@ def _after_summary(relative_path, records, columns, layout, key):
             values = next((f for f in records if not _is_blank(f)), [])
             summary = {}
             for name, value in zip(header, values):
-                column = columns.get(name.lower())
+                column = columns.get(header_key(name))
                 if column and column not in summary:
                     summary[column] = value.strip() or None
             required, expected = layout
-            present = {columns.get(name.lower()) for name in header}
+            present = {columns.get(key) for key in _lower(header)}
             missing = [HEADER_NAMES[column] for column in required if column not in present]
             if missing:
                 raise SchemaDriftError(relative_path, missing, expected, header)
@@ -501,7 +514,7 @@ _CANDIDATES = {
     "DMY": re.compile(rf"{_MONTH}/{_LATER}/\d{{4}}{_TIME}"),
 }
 _NUMERIC_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?")
-TIME_HEADERS = frozenset(
+TIME_HEADERS = _keyed(
     {"actual start time", "scheduled time", "start time", "end time", "registration time", "join time", "leave time"}
 )
 
@@ -558,7 +571,7 @@ class _Table:
         self.width = len(header)
         self.index, self.questions = {}, []
         for position, name in enumerate(header):
-            column = PERSON_COLUMNS.get(name.lower())
+            column = PERSON_COLUMNS.get(header_key(name))
             if column and column not in self.index:
                 self.index[column] = position
             elif name:
@@ -637,7 +650,7 @@ def _summary(lines, key, columns):
         values = lines[after][1] if after is not None else []
         summary, errors = {}, {}
         for name, value in zip(header, values):
-            column = columns.get(name.lower())
+            column = columns.get(header_key(name))
             if not column or column in summary:
                 continue
             value = value.strip() or None
@@ -695,7 +708,7 @@ def _read_report(export_file, builder):
 
 def _webinar_rows(export_file, builder, lines, kind, progress):
     """Attendee or registration report: the rows of its sections."""
-    summary, summary_errors, start = _summary(lines, "webinar id", WEBINAR_COLUMNS)
+    summary, summary_errors, start = _summary(lines, WEBINAR_ID, WEBINAR_COLUMNS)
     file_constants = {**summary, "report_kind": kind}
     section = "registrant" if kind == REGISTRATION_REPORT else None
     progress.constants = {**file_constants, "section": section}
@@ -729,7 +742,7 @@ def _webinar_rows(export_file, builder, lines, kind, progress):
 
 def _meeting_rows(export_file, builder, lines, progress):
     """Participants export with meeting data: the summary, then one table."""
-    summary, summary_errors, start = _summary(lines, "meeting id", MEETING_COLUMNS)
+    summary, summary_errors, start = _summary(lines, MEETING_ID, MEETING_COLUMNS)
     progress.constants = {**summary, "report_kind": MEETING, "section": "participant"}
     missing = (lines[0][0], NO_PARTICIPANT_TABLE)  # on the file's first line
     yield from _table_rows(export_file, builder, lines[start:], progress, summary_errors, missing)
