@@ -103,6 +103,7 @@ final as (
             when emails.email_sha256 is null and phones.phone_sha256 is null
                 then 'no usable identifier: email and phone missing or rejected'
         end as row_rejection_reason,
+        cast(null as varchar) as value_rejection_reason,
         judged.submitted_at_utc as occurred_at,
         judged.source_file,
         judged.source_row_number,
@@ -123,10 +124,8 @@ select * from final
 """
 
 STAGING_YAML = """\
-version: 2
-
 sources:
-  - name: hubspot_landed
+  - name: hubspot
     schema: staging
     config:
       loaded_at_query: >-
@@ -288,4 +287,4 @@ def test_the_new_source_has_freshness(project_with_hubspot):
         ["source", "freshness"], project_with_hubspot["database"], project=project_with_hubspot["project"],
         identity__raw_path=project_with_hubspot["project"] / "demo" / "raw",
     )
-    assert "PASS freshness of hubspot_landed.base_hubspot__form_submission_rows" in result.stdout
+    assert "PASS freshness of hubspot.base_hubspot__form_submission_rows" in result.stdout

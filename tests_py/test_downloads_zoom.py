@@ -412,6 +412,11 @@ def test_an_oversized_optional_value_costs_the_value_not_the_attendance(zoom_bui
         "oversized value (2000 characters, at most 1024 expected) dropped",
         None,
     )
+    # quarantine lists the dropped values as a value-level row of a row still used
+    assert query(zoom_build, """
+        select reason, is_row_rejected, is_row_used from quarantined_records
+        where source_file = ? and source_row_number = 17 and rejected_column = 'value'
+    """, [name]) == [(staged[1], False, True)]
 
 
 def test_a_reupload_under_another_name_adds_nothing(zoom_build):

@@ -1,7 +1,7 @@
 {# One row per rejected raw row and per rejected value, with where it came
    from and why, in words. A row-level rejection (rejected_column = 'row':
-   the row is not used) and the value-level rejections that explain it are
-   separate rows; a rejected value in a row that has another good identifier
+   the row is not used) and the value-level rejections (an email, a phone,
+   or 'value': the other columns a row can do without) are separate rows; a rejected value in a row that has another good identifier
    only costs that value (is_row_used stays true). No raw or normalized
    value is carried here: the reason names the rule, never the value. #}
 {# (staging model, identifier kinds) of every registered source #}
@@ -37,6 +37,23 @@ with
 
     from {{ model }}
     where row_rejection_reason is not null
+
+    union all
+
+    {# values dropped from a row that flows on (an oversized name, a
+       broken optional column): the reason names the column #}
+    select
+        source_system,
+        source_file,
+        source_row_number,
+        'value' as rejected_column,
+        value_rejection_reason as reason,
+        false as is_row_rejected,
+        row_rejection_reason is null as is_row_used,
+        _loaded_at
+
+    from {{ model }}
+    where value_rejection_reason is not null
     {%- for kind in kinds %}
 
     union all

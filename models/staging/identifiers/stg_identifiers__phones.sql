@@ -59,9 +59,8 @@ judged as (
                     'trim(parsed.phone_raw)',
                     "'[+-]?[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+'"
                 ) }}
-                then 'phone: rewritten by a spreadsheet in scientific notation (' -- noqa: LT05
-                    || trim(parsed.phone_raw)
-                    || '); the digits are lost'
+                {# the reason never carries the value (quarantined_records) #}
+                then 'phone: rewritten by a spreadsheet in scientific notation (like 4.42079E+11); the digits are lost' -- noqa: LT05
             when raw_blocked.identifier_value is not null
                 then 'phone: placeholder value (' || raw_blocked.reason || ')'
             when e164_blocked.identifier_value is not null
