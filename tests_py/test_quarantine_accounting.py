@@ -129,7 +129,8 @@ def account(database, raw_path):
 
 
 def check_value_rejections(database, quarantined):
-    """Each non-empty raw email/phone that yielded no hash has a value-level record, and only those."""
+    """Each non-empty raw email/phone that yielded no hash, and each value dropped from a row that flows on
+    (value_rejection_reason), has a value-level record, and only those."""
     recorded = {
         (system, file, line, column): used
         for system, file, line, column, _, is_row_rejected, used in quarantined
@@ -144,7 +145,7 @@ def check_value_rejections(database, quarantined):
             "base_ringcentral__call_log_rows",
             "stg_ringcentral__calls",
             {
-                "phone": "case when lower(trim(base.direction)) = 'outbound' "
+                "phone": "case when lower(trim(base.direction)) in ('outbound', 'outgoing') "
                 "then base.to_phone_number else base.from_phone_number end"
             },
         ),
@@ -160,6 +161,11 @@ def check_value_rejections(database, quarantined):
                 f"and staged.{column}_sha256 is null",
             )
             expected |= {(source, file, line, column) for file, line in rows}
+        dropped = query(
+            database,
+            f"select source_file, source_row_number from staging.{staged_model} where value_rejection_reason is not null",
+        )
+        expected |= {(source, file, line, "value") for file, line in dropped}
     assert expected == set(recorded), "value rejections and quarantined_records disagree"
     return recorded
 
