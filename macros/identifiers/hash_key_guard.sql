@@ -31,13 +31,13 @@
         {%- if previous == current -%}
             {{ return('') }}
         {%- endif -%}
-        {%- if not var('identity__allow_hash_key_change', false) -%}
+        {%- set allowed = var('identity__allow_hash_key_change', false) -%}
+        {%- if not (allowed is sameas true or (allowed is string and allowed | lower == 'true')) -%}
             {{ exceptions.raise_compiler_error(hash_key_changed_message(previous, current, relation)) }}
         {%- endif -%}
         {{ log(
-            'hash key change allowed (identity__allow_hash_key_change): ' ~ previous.version ~ ' key '
-            ~ previous.fingerprint[:12] ~ '... -> ' ~ current.version ~ ' key ' ~ current.fingerprint[:12]
-            ~ '...; every identifier hash, person_id and device_id changes',
+            'identity__allow_hash_key_change: the hash key changes from ' ~ hash_key_describe(previous)
+            ~ ' to ' ~ hash_key_describe(current) ~ '; every identifier hash, person_id and device_id changes',
             info=true
         ) }}
     {%- endif -%}
@@ -79,7 +79,16 @@
 {%- endmacro %}
 
 {% macro hash_key_changed_message(previous, current, relation) -%}
-    The hash key differs from the one this warehouse was built with ({{ relation }}: {{ previous.version }}, key fingerprint {{ previous.fingerprint[:12] }}...; now {{ current.version }}, key fingerprint {{ current.fingerprint[:12] }}...). Nothing was built or exported. A new key (or setting or unsetting one) gives every email, phone, person_id and device_id a new hash: Amplitude would see new devices and receive every event again under them. If IDENTITY_HASH_KEY is wrong, set the previous key again. To change the key on purpose, read docs/hashing.md ("Changing the key") and run once with --vars '{identity__allow_hash_key_change: true}'.
+    The hash key differs from the one this warehouse was built with (recorded in {{ relation }}: {{ hash_key_describe(previous) }}; now: {{ hash_key_describe(current) }}). Nothing was built or exported. A new key (or setting or unsetting one) gives every email, phone, person_id and device_id a new hash: Amplitude would see new devices and receive every event again under them. If IDENTITY_HASH_KEY is wrong, set the previous key again. To change the key on purpose, read docs/hashing.md ("Changing the key") and run once with --vars '{identity__allow_hash_key_change: true}'.
+{%- endmacro %}
+
+{#- "no key (sha256)" or "a key with fingerprint 1a2b... (hmac-sha256)" -#}
+{% macro hash_key_describe(state) -%}
+    {%- if state.version == 'sha256' -%}
+        no key (sha256)
+    {%- else -%}
+        a key with fingerprint {{ state.fingerprint[:12] }}... ({{ state.version }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Makes the session able to hash: DuckDB's plugin has already set the
