@@ -95,6 +95,9 @@
     variables when dbt connected, so only check that it ran; Spark declares
     them from the environment of its driver. -#}
 {% macro hash_key_setup() %}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
     {{ return(adapter.dispatch('hash_key_setup', 'identity_stitching')()) }}
 {% endmacro %}
 
