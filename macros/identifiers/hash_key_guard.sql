@@ -24,13 +24,11 @@
         'select hash_version, key_fingerprint from ' ~ relation
         ~ ' order by recorded_at desc limit 1'
     ) -%}
+    {%- set previous = none -%}
     {%- if recorded.rows | length > 0 -%}
-        {%- set previous = {
-            'version': recorded.rows[0][0], 'fingerprint': recorded.rows[0][1],
-        } -%}
-        {%- if previous == current -%}
-            {{ return('') }}
-        {%- endif -%}
+        {%- set previous = {'version': recorded.rows[0][0], 'fingerprint': recorded.rows[0][1]} -%}
+    {%- endif -%}
+    {%- if previous is not none and previous != current -%}
         {%- set allowed = var('identity__allow_hash_key_change', false) -%}
         {%- if not (allowed is sameas true or (allowed is string and allowed | lower == 'true')) -%}
             {{ exceptions.raise_compiler_error(hash_key_changed_message(previous, current, relation)) }}
@@ -41,13 +39,16 @@
             info=true
         ) }}
     {%- endif -%}
-    {%- do run_query(
-        'insert into ' ~ relation ~ ' values ('
-        ~ dbt.string_literal(current.version) ~ ', ' ~ dbt.string_literal(current.fingerprint)
-        ~ ', cast(' ~ dbt.current_timestamp() ~ ' as ' ~ dbt.type_timestamp() ~ ')'
-        ~ ', ' ~ dbt.string_literal(invocation_id) ~ ')'
-    ) -%}
+    {%- if previous != current -%}
+        {%- do run_query(
+            'insert into ' ~ relation ~ ' values ('
+            ~ dbt.string_literal(current.version) ~ ', ' ~ dbt.string_literal(current.fingerprint)
+            ~ ', cast(' ~ dbt.current_timestamp() ~ ' as ' ~ dbt.type_timestamp() ~ ')'
+            ~ ', ' ~ dbt.string_literal(invocation_id) ~ ')'
+        ) -%}
+    {%- endif -%}
     {%- if target.type == 'duckdb' -%}
+        {#- run_query opened a transaction on this connection -#}
         {%- do adapter.commit() -%}
     {%- endif -%}
     {{ return('') }}
