@@ -116,7 +116,8 @@
     value cannot hold one). The key's text is never in a statement; the
     pads are computed in SQL (the XOR of each byte of the key, zero-padded to
     64 bytes, with 0x36 and 0x5c). A key that is empty or longer than 64
-    bytes stops the run with the same message as on DuckDB. -#}
+    bytes stops the run with the same message as on DuckDB, and so does one
+    the JVM decoded into replacement characters (a non-UTF-8 locale). -#}
 {% macro spark__hash_key_setup() %}
     {%- for name, type in [('version', 'string'), ('key_problem', 'string'),
                            ('inner_pad', 'binary'), ('outer_pad', 'binary')] -%}
@@ -133,7 +134,8 @@
         ~ 'system.session.identity_hash_inner_pad, system.session.identity_hash_outer_pad) = ('
         ~ " select case when key = char(0) then 'sha256' else 'hmac-sha256' end,"
         ~ " case when key = '' then 'empty'"
-        ~ " when octet_length(key) > 64 then cast(octet_length(key) as string) end,"
+        ~ " when octet_length(key) > 64 then cast(octet_length(key) as string)"
+        ~ " when instr(key, decode(unhex('EFBFBD'), 'UTF-8')) > 0 then 'undecodable' end,"
         ~ ' case when ' ~ usable ~ ' then ' ~ (pad | format(54)) ~ ' end,'
         ~ ' case when ' ~ usable ~ ' then ' ~ (pad | format(92)) ~ ' end'
         ~ " from (select key, rpad(hex(encode(key, 'UTF-8')), 128, '0') as key_hex"
@@ -146,6 +148,12 @@
             "IDENTITY_HASH_KEY is set but empty. Unset it to hash with plain SHA-256, or set it to the key "
             ~ "(at most 64 bytes, for example `openssl rand -hex 32`). An empty value is refused so that a "
             ~ "secret that failed to load cannot silently turn the hashing unkeyed: see docs/hashing.md."
+        ) }}
+    {%- elif problem == 'undecodable' -%}
+        {{ exceptions.raise_compiler_error(
+            "IDENTITY_HASH_KEY holds bytes the Spark driver's JVM cannot decode in its charset (sun.jnu.encoding, "
+            ~ "from the locale), so Spark would hash with another key than DuckDB: use an ASCII key (hex or "
+            ~ "base64), or a UTF-8 locale; see docs/hashing.md."
         ) }}
     {%- elif problem -%}
         {{ exceptions.raise_compiler_error(
