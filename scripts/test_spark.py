@@ -15,11 +15,20 @@ macro on Spark over tests/fixtures/phones/phone_corpus.csv against
 JSON is compared parsed (a `json` column on DuckDB, text on Spark; key order
 and spacing do not count). Spark's tables are read from the Parquet files it
 wrote, so no second JVM is started. Exit status 1 on any difference.
+
+Both builds hash with the same random IDENTITY_HASH_KEY (a new one per run), so
+the comparison covers the HMAC path of every hash; afterwards every file under
+the scratch folder (dbt target and logs, Spark warehouse and Derby metastore,
+the DuckDB file), every row of the Spark warehouse and of the DuckDB file, and
+both builds' output are searched for the key and its pads (tests_py/secret_scan.py):
+none may be found. The plain SHA-256 path runs on Spark through one `dbt show` of
+hash_identifier over the README's unkeyed test vectors, without a key.
 """
 
 import argparse
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -31,24 +40,89 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests_py"))
 
+from secret_scan import scan_duckdb, scan_files, scan_parquet_folder, secret_needles  # noqa: E402
 from spark_load_raw import write_all  # noqa: E402
 from spark_phone_agreement import check as check_phone_agreement  # noqa: E402
+from spark_phone_agreement import parse_show_output  # noqa: E402
+from test_hashing import doc_vectors, reference_device_id  # noqa: E402
+
+FINGERPRINT_LABEL = "identity_stitching hash key fingerprint v1"
 
 EXPORTS = ["export_amplitude__events", "export_amplitude__identifies"]
 COLUMNS = ["insert_id", "event_type", "user_id", "device_id", "time", "event_properties", "user_properties"]
 JSON_COLUMNS = {"event_properties", "user_properties"}
 
 
-def run(cmd, env):
+def run(cmd, env, output=None):
+    """Run cmd, echoing its output; when `output` (a list) is given, its text is appended to it."""
     print("+", " ".join(cmd), flush=True)
     started = time.monotonic()
-    result = subprocess.run(cmd, cwd=ROOT, env=env)
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        sys.stdout.write(line)
+        if output is not None:
+            output.append(line)
+    returncode = process.wait()
     elapsed = time.monotonic() - started
-    print(f"  ({elapsed:.0f} s, rc {result.returncode})", flush=True)
-    if result.returncode != 0:
+    print(f"  ({elapsed:.0f} s, rc {returncode})", flush=True)
+    if returncode != 0:
         sys.exit(f"command failed: {' '.join(cmd)}")
     return elapsed
+
+
+def spark_plain_vectors(spark_dbt, work):
+    """Problems of hash_identifier on Spark without a key against the README's unkeyed vectors
+    (one `dbt show`, which runs no hook, so the inline SQL declares the session variables)."""
+    vectors = [(value, expected) for value, key, expected in doc_vectors() if key is None]
+    selects = " union all ".join(
+        f"select {index} as position, {{{{ hash_identifier(\"'{value}'\") }}}} as digest"
+        for index, (value, _) in enumerate(vectors)
+    )
+    env = dict(
+        os.environ,
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        PYTHONPATH=str(ROOT / "src"),
+        DBT_TARGET="spark",
+        DBT_SPARK_WAREHOUSE=str(work / "warehouse"),
+        DBT_SPARK_METASTORE=str(work),
+    )
+    env.pop("IDENTITY_HASH_KEY", None)
+    cmd = [spark_dbt, "show", "--inline", "{% do hash_key_setup() %}" + selects + " order by position",
+           "--limit", "-1", "--output", "json", "--target-path", str(work / "dbt"), "--log-path", str(work / "logs")]
+    print("+", spark_dbt, "show --inline <hash_identifier over the README's unkeyed vectors>", flush=True)
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        return [f"dbt show of hash_identifier on Spark failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"]
+    digests = [row["digest"] for row in parse_show_output(result.stdout)]
+    expected = [digest for _, digest in vectors]
+    print(f"unkeyed hash vectors on Spark: {sum(a == b for a, b in zip(digests, expected))}/{len(expected)}")
+    return [] if digests == expected else [f"unkeyed hash vectors on Spark: {digests} != {expected}"]
+
+
+def secret_problems(key, work, warehouse, database, outputs):
+    """Every place the builds wrote, searched for the key and its pads."""
+    needles = secret_needles(key)
+    findings, files = scan_files([work], needles)
+    rows, tables = scan_parquet_folder(warehouse, needles)
+    relations, duck_relations = scan_duckdb(database, needles)
+    said = [name for name, needle in needles.items() if needle in "".join(outputs).encode()]
+    print(f"hash key secrecy: searched {files} files, {len(tables)} Spark tables, "
+          f"{len(duck_relations)} DuckDB relations and both builds' output")
+    problems = [f"the hash key ({', '.join(names)}) is in {where}" for where, names in findings + rows + relations]
+    if said:
+        problems.append(f"the hash key ({', '.join(said)}) is in a build's output")
+    if files < 100 or not tables or not duck_relations:
+        problems.append("the secrecy scan read too little to prove anything")
+    return problems
+
+
+def spark_key_log(warehouse, key):
+    """Problems of the Spark build's identity_hash_keys (one hmac-sha256 row, the key's fingerprint)."""
+    rows = spark_table(warehouse, "identity_hash_keys", ["hash_version", "key_fingerprint"])
+    expected = [("hmac-sha256", reference_device_id()(FINGERPRINT_LABEL, key))]
+    return [] if rows == expected else [f"identity_hash_keys on Spark: {rows} != {expected}"]
 
 
 def normalized(rows):
@@ -72,15 +146,19 @@ def duckdb_rows(database, model):
         return con.execute(sql).fetchall()
 
 
-def spark_rows(warehouse, model):
+def spark_table(warehouse, model, columns):
     folder = warehouse / "identity.db" / model
     files = sorted(str(p) for p in folder.glob("*.parquet"))
     if not files:
         sys.exit(f"Spark wrote no Parquet files for {model} under {folder}")
     with duckdb.connect() as con:
         return con.execute(
-            f"select {', '.join(COLUMNS)} from read_parquet(?)", [files]
+            f"select {', '.join(columns)} from read_parquet(?)", [files]
         ).fetchall()
+
+
+def spark_rows(warehouse, model):
+    return spark_table(warehouse, model, COLUMNS)
 
 
 def compare(model, spark, duck):
@@ -115,11 +193,23 @@ def main():
     work = (ROOT / args.work).resolve()
     warehouse = work / "warehouse"
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", PYTHONPATH=str(ROOT / "src"))
+    # A new key per run, for both builds. It is a test key, kept next to the scratch folder (which is
+    # scanned for it) so that --reuse-spark compares with the key the reused build was made with.
+    key_file = work.parent / f"{work.name}_hash_key.txt"
+    if args.reuse_spark and key_file.exists():
+        key = key_file.read_text().strip()
+    else:
+        key = secrets.token_urlsafe(32)
+    env["IDENTITY_HASH_KEY"] = key
+    outputs = []
     timings = {}
 
     if not args.reuse_spark:
-        for stale in (warehouse, work / "metastore_db", work / "raw"):
+        for stale in (warehouse, work / "metastore_db", work / "raw", work / "dbt", work / "dbt-duckdb",
+                      work / "logs", work / "exports"):
             shutil.rmtree(stale, ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key)
         write_all(str(ROOT / "demo" / "raw"), str(work / "raw"))
         spark_env = dict(
             env,
@@ -131,6 +221,7 @@ def main():
             [args.spark_dbt, "build", "--target-path", str(work / "dbt"), "--log-path", str(work / "logs"),
              "--vars", f"{{identity__spark_raw_path: '{work / 'raw'}'}}"],
             spark_env,
+            outputs,
         )
 
     started = time.monotonic()
@@ -144,17 +235,28 @@ def main():
         [args.duckdb_dbt, "build", "--target-path", str(work / "dbt-duckdb"), "--log-path", str(work / "logs"),
          "--vars", f"{{identity__export_path: '{work / 'exports'}'}}"],
         duck_env,
+        outputs,
     )
 
-    problems = [] if phones_ok else ["phone agreement on Spark below 99% (see above)"]
+    started = time.monotonic()
+    problems = spark_plain_vectors(args.spark_dbt, work)
+    timings["spark unkeyed hash vectors"] = time.monotonic() - started
+    if not phones_ok:
+        problems.append("phone agreement on Spark below 99% (see above)")
     for model in EXPORTS:
         problems += compare(model, spark_rows(warehouse, model), duckdb_rows(database, model))
+    problems += spark_key_log(warehouse, key)
+    started = time.monotonic()
+    problems += secret_problems(key, work, warehouse, database, outputs)
+    timings["hash key secrecy scan"] = time.monotonic() - started
     for step, seconds in timings.items():
         print(f"{step}: {seconds:.0f} s")
     if problems:
         print("\n".join(problems))
-        sys.exit(f"{len(problems)} problem(s): Spark and DuckDB exports differ or phone agreement is low")
-    print("Spark and DuckDB export rows are identical; phone agreement on Spark is at least 99%.")
+        sys.exit(f"{len(problems)} problem(s): Spark and DuckDB exports differ, phone agreement is low, "
+                 "or the hash key leaked")
+    print("Spark and DuckDB export rows are identical (HMAC with a random key); phone agreement on Spark is at "
+          "least 99%; unkeyed hash vectors hold on Spark; no form of the key was found.")
 
 
 if __name__ == "__main__":

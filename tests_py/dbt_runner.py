@@ -78,7 +78,16 @@ def dbt_duckdb(tmp_path_factory) -> DbtDuckdb:
     profiles = {
         project["profile"]: {
             "target": "duckdb",
-            "outputs": {"duckdb": {"type": "duckdb", "path": str(database_path), "schema": "main", "threads": 1}},
+            "outputs": {
+                "duckdb": {
+                    "type": "duckdb",
+                    "path": str(database_path),
+                    "schema": "main",
+                    "threads": 1,
+                    # the hash scheme and key, as in the project's profiles.yml (docs/hashing.md)
+                    "plugins": [{"module": "identity_stitching.duckdb_plugin"}],
+                }
+            },
         }
     }
     (workdir / "profiles.yml").write_text(yaml.safe_dump(profiles), encoding="utf-8")

@@ -1,10 +1,11 @@
 {#- md5 of everything in this project that decides what a model computes:
     every model's and seed's file checksum, every project macro's text, the
-    value of every var and env var the models and macros read, and the dbt
-    version. An incremental model built under another fingerprint is
-    rebuilt, so a changed rule never leaves older rows computed the old
-    way. Macros are reached through a macro's context (the graph lists
-    nodes, not macros). -#}
+    value of every var and env var the models and macros read, the hash
+    scheme and key fingerprint of the session (hash_key_current: Jinja never
+    reads the key), and the dbt version. An incremental model built under
+    another fingerprint is rebuilt, so a changed rule never leaves older
+    rows computed the old way. Macros are reached through a macro's context
+    (the graph lists nodes, not macros). -#}
 {% macro project_logic_fingerprint() %}
     {%- set parts = ['dbt ' ~ dbt_version] -%}
     {%- set texts = [] -%}
@@ -24,12 +25,20 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set code = texts | join('\n') -%}
-    {%- for name in modules.re.findall("\\bvar\\(\\s*['\"]([A-Za-z0-9_]+)['\"]", code) | unique | sort -%}
+    {#- vars that decide no row: permission to change the hash key (the key's
+        own change is in the fingerprint below) -#}
+    {%- set ignored_vars = ['identity__allow_hash_key_change'] -%}
+    {%- for name in modules.re.findall("\\bvar\\(\\s*['\"]([A-Za-z0-9_]+)['\"]", code) | unique | sort
+        if name not in ignored_vars -%}
         {%- do parts.append('var ' ~ name ~ ' ' ~ tojson(var(name, none))) -%}
     {%- endfor -%}
     {%- for name in modules.re.findall("\\benv_var\\(\\s*['\"]([A-Za-z0-9_]+)['\"]", code) | unique | sort -%}
-        {#- hashed: an env var may be a secret (the hash key) -#}
+        {#- hashed: an env var may be a secret -#}
         {%- do parts.append('env ' ~ name ~ ' ' ~ local_md5(env_var(name, ''))) -%}
     {%- endfor -%}
+    {%- if execute -%}
+        {%- set hash_key = hash_key_current() -%}
+        {%- do parts.append('hash ' ~ hash_key.version ~ ' ' ~ hash_key.fingerprint) -%}
+    {%- endif -%}
     {{ return(local_md5(parts | join('\n'))) }}
 {% endmacro %}

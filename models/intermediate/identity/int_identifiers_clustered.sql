@@ -28,7 +28,8 @@
 {% set compared_columns = [
     'person_id', 'device_id', 'user_id', 'owner_user_id', 'node_id',
     'identifier_type', 'identifier_sha256', 'anchor_identifier_id',
-    'shared_reason', 'is_shared', 'first_seen_at', 'person_registered_at',
+    'hash_version', 'shared_reason', 'is_shared', 'first_seen_at',
+    'person_registered_at',
 ] %}
 with
 
@@ -118,6 +119,7 @@ final as (
         anchors.anchor_identifier_id,
 
         ---------- strings
+        clustered.hash_version,
         clustered.shared_reason,
 
         ---------- booleans
