@@ -26,10 +26,11 @@ run: setup
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
-## project against a scratch database.
+## project against a scratch database. actionlint checks .github/workflows (the nightly job).
 LINT_DUCKDB_PATH ?= target/lint.duckdb
 lint: setup
 	$(BIN)/yamllint .
+	$(BIN)/actionlint
 	mkdir -p target
 	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
 
