@@ -1,8 +1,8 @@
 """The scheduled run, step by step: what .github/workflows/nightly.yml runs, in its order.
 
     python scripts/nightly.py restore     # the database, the raw exports and the delivered files
-    python scripts/nightly.py freshness   # dbt source freshness
     python scripts/nightly.py build       # dbt build
+    python scripts/nightly.py freshness   # dbt source freshness of what the build loaded
     python scripts/nightly.py publish     # the new export files, to where Amplitude reads them
     python scripts/nightly.py save        # the database, back to durable storage (after a good build)
     python scripts/nightly.py summary     # Markdown: to $GITHUB_STEP_SUMMARY, else stdout
@@ -42,7 +42,9 @@ sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 from identity_stitching.export_ledger import FILE_NAME, KINDS, check_file  # noqa: E402
 
-STEPS = ["restore", "freshness", "build", "publish", "save", "summary"]
+# freshness after the build: the loaded tables then hold the raw folder as it is now
+# (before it they hold the last run's, and nothing on a first run)
+STEPS = ["restore", "build", "freshness", "publish", "save", "summary"]
 DATABASE_NAME = "identity.duckdb"
 REQUIRED = ["IDENTITY_STATE_URI", "IDENTITY_EXPORT_URI"]
 
@@ -275,7 +277,7 @@ def build(settings):
     # dbt.log at info level: the debug level holds the compiled SQL, which holds the
     # HMAC pads when IDENTITY_HASH_KEY is set (README, "Keeping the key secret")
     code = run_dbt(settings, ["build", "--log-level-file", "info"])
-    _strip_compiled_code(PROJECT_DIR / "target" / "run_results.json")
+    _strip_compiled_code(PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target") / "run_results.json")
     record(settings, "build", "success" if code == 0 else "failure")
     if code:
         raise StepFailed("dbt build failed (see above); nothing is published or saved")
@@ -374,7 +376,7 @@ STEP_FUNCTIONS = {
 
 def run_all(settings):
     """Every step in order: a failed restore, build or publish stops the rest but the summary;
-    a failed freshness check lets the build run and fails the run at the end."""
+    a failed freshness check lets the export files be published and fails the run at the end."""
     failed = []
     for step in STEPS[:-1]:
         try:
