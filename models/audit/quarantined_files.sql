@@ -62,7 +62,7 @@ ranked_reasons as (
         *,
         row_number() over (
             partition by source_system, source_file
-            order by rows_rejected desc, reason
+            order by rows_rejected desc, reason asc
         ) as reason_rank
 
     from reasons

@@ -7,11 +7,11 @@
 {# (staging model, identifier kinds) of every registered source #}
 {% set staged = [] %}
 {% for source in registered_sources() %}
-    {% set kinds = [] %}
-    {% for kind in ['email', 'phone'] if source[kind] %}
-        {% do kinds.append(kind) %}
-    {% endfor %}
-    {% do staged.append((source.staging_model, kinds)) %}
+{% set kinds = [] %}
+{% for kind in ['email', 'phone'] if source[kind] %}
+{% do kinds.append(kind) %}
+{% endfor %}
+{% do staged.append((source.staging_model, kinds)) %}
 {% endfor %}
 
 with

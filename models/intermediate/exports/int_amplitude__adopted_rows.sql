@@ -6,7 +6,8 @@
    them with the load time of their file's name, so the next files continue
    from there and no insert_id is written twice. The export relations are
    read by name, as the gate reads them: their state before this run. #}
-{%- set folder = load_relation(ref('int_amplitude__export_folder')) if execute else none -%}
+{%- set folder = load_relation(ref('int_amplitude__export_folder'))
+    if execute else none -%}
 {%- set files = [] -%}
 {%- if folder is not none -%}
     {%- set found = run_query(
@@ -14,15 +15,14 @@
         ~ ' where is_in_folder and not is_recorded order by 1'
     ) -%}
     {%- for row in found.rows -%}
-        {%- do files.append(row[0]) -%}
+        {%- do files.append(dbt.string_literal(row[0])) -%}
     {%- endfor -%}
 {%- endif -%}
 {%- set exported = {} -%}
 {%- for kind in ['events', 'identifies'] -%}
     {%- do exported.update({kind: adapter.get_relation(
-        database=target.database,
-        schema=target.schema,
-        identifier='export_amplitude__' ~ kind,
+        database=target.database, schema=target.schema,
+        identifier='export_amplitude__' ~ kind
     ) if execute else none}) -%}
 {%- endfor %}
 with
@@ -34,13 +34,13 @@ export_files as (
 
 ),
 
+{# read_json(filename) gives each row's file, as listed #}
 file_rows as (
 
-{%- if files %}
+    {%- if files %}
 
-    select *
-    from read_json(
-        [{% for file in files %}'{{ file }}'{% if not loop.last %}, {% endif %}{% endfor %}],
+    select * from read_json(
+        [{{ files | join(', ') }}],
         format = 'newline_delimited',
         compression = 'gzip',
         filename = true,
@@ -54,19 +54,38 @@ file_rows as (
             user_properties: 'json'
         }
     )
-{%- else %}
+    {%- else %}
 
     select
-        cast(null as varchar) as insert_id,
-        cast(null as varchar) as event_type,
-        cast(null as varchar) as user_id,
-        cast(null as varchar) as device_id,
-        cast(null as bigint) as time, -- noqa: RF04
-        cast(null as json) as event_properties,
-        cast(null as json) as user_properties,
-        cast(null as varchar) as filename
+        null::varchar as insert_id, -- noqa: RF04
+        null::varchar as event_type,
+        null::varchar as user_id,
+        null::varchar as device_id,
+        null::bigint as time, -- noqa: RF04
+        null::json as event_properties,
+        null::json as user_properties,
+        null::varchar as filename
     where false
-{%- endif %}
+    {%- endif %}
+
+),
+
+already_exported as (
+
+    {%- for kind, relation in exported.items() if relation is not none %}
+
+    select
+        '{{ kind }}' as export_kind,
+        insert_id
+    from {{ relation }}
+
+    union all
+    {%- endfor %}
+
+    select
+        null::varchar as export_kind,
+        null::varchar as insert_id -- noqa: RF04
+    where false
 
 ),
 
@@ -85,7 +104,7 @@ adopted as (
         file_rows.user_properties,
 
         ---------- numerics
-        file_rows.time,
+        file_rows.time, -- noqa: RF04
 
         ---------- timestamps
         export_files.load_time as update_time_column,
@@ -96,25 +115,52 @@ adopted as (
     from file_rows
     inner join export_files
         on file_rows.filename = export_files.file_path
+    left join already_exported
+        on export_files.export_kind = already_exported.export_kind
+        and file_rows.insert_id = already_exported.insert_id
+    where already_exported.insert_id is null
+
+),
+
+{# a row in two unrecorded files (an earlier double export): the first #}
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by export_kind, insert_id
+            order by update_time_column, file_name
+        ) as copy_number
+
+    from adopted
 
 ),
 
 final as (
 
-    select *
-    from adopted
-    where true
-    {%- for kind, relation in exported.items() if relation is not none %}
-        and not (
-            adopted.export_kind = '{{ kind }}'
-            and adopted.insert_id in (select insert_id from {{ relation }})
-        )
-    {%- endfor %}
-    {# a row in two unrecorded files (an earlier double export): the first #}
-    qualify row_number() over (
-        partition by adopted.export_kind, adopted.insert_id
-        order by adopted.update_time_column, adopted.file_name
-    ) = 1
+    select
+        ---------- ids
+        insert_id,
+        user_id,
+        device_id,
+
+        ---------- strings
+        export_kind,
+        event_type,
+        event_properties,
+        user_properties,
+
+        ---------- numerics
+        time, -- noqa: RF04
+
+        ---------- timestamps
+        update_time_column,
+
+        ---------- provenance
+        file_name
+
+    from ranked
+    where copy_number = 1
 
 )
 

@@ -23,7 +23,8 @@
 {%- set adopted = none -%}
 {%- if target.type != 'spark' %}
 -- depends_on: {{ ref('int_amplitude__adopted_rows') }}
-{%- set adopted_rows = load_relation(ref('int_amplitude__adopted_rows')) if execute else none -%}
+{%- set adopted_rows = load_relation(ref('int_amplitude__adopted_rows'))
+    if execute else none -%}
 {%- if adopted_rows is not none and run_query(
     'select count(*) > 0 from ' ~ adopted_rows
 ).columns[0].values()[0] -%}

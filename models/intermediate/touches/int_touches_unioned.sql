@@ -22,7 +22,7 @@ with
 {{ source.name }}_touches as (
 
     select {{ contract | join(', ') }}
-    from {{ ref(source.touch_model) }} as touch_rows
+    from {{ ref(source.touch_model) }}
     where row_rejection_reason is null
         and coalesce(email_sha256, phone_sha256) is not null
     {%- if scope.mode == 'append' %}

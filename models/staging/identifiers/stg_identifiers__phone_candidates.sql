@@ -26,11 +26,11 @@ unioned as (
         {%- endif %}
 
     from {{ engine_ref(source.base_model) }} as source_rows
-    {%- if source.phone_country %}
+    {% if source.phone_country -%}
     left join country_regions
         on lower(trim(source_rows.{{ source.phone_country }}))
         = lower(country_regions.country_region_name)
-    {%- endif %}
+    {% endif -%}
     where source_rows.load_error is null
         and {{ loaded_since_scope(scope, 'source_rows._loaded_at') }}
     {% if not loop.last %}union all{% endif %}
