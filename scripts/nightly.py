@@ -17,8 +17,9 @@ ended (docs/scheduling.md):
   `<uri>/amplitude/{events,identifies}/`. It is also the ledger of what was
   delivered: `restore` copies its files into the local export folder, so a
   build whose database was lost adopts them instead of exporting them again;
-- IDENTITY_RAW_URI: the raw vendor exports (`s3://...` or a folder; default the
-  project's `identity__raw_path`, the demo);
+- IDENTITY_RAW_URI (required): the raw vendor exports (`s3://...` or a folder;
+  `demo/raw` for the demo): required, so that a job missing it cannot deliver
+  the demo's rows;
 - IDENTITY_WORK_DIR: the local working folder (default target/nightly);
 - IDENTITY_DBT_VARS: more dbt vars, a YAML mapping (e.g. `{identity__zoom_timezone: America/New_York}`).
 
@@ -46,7 +47,7 @@ from identity_stitching.export_ledger import FILE_NAME, KINDS, check_file  # noq
 # (before it they hold the last run's, and nothing on a first run)
 STEPS = ["restore", "build", "freshness", "publish", "save", "summary"]
 DATABASE_NAME = "identity.duckdb"
-REQUIRED = ["IDENTITY_STATE_URI", "IDENTITY_EXPORT_URI"]
+REQUIRED = ["IDENTITY_STATE_URI", "IDENTITY_EXPORT_URI", "IDENTITY_RAW_URI"]
 
 
 class StepFailed(Exception):
@@ -58,7 +59,7 @@ class StepFailed(Exception):
 
 class FolderStore:
     def __init__(self, root):
-        self.root = Path(root[len("file://"):] if root.startswith("file://") else root)
+        self.root = Path(root[len("file://"):] if root.startswith("file://") else root).absolute()
 
     def __str__(self):
         return str(self.root)
@@ -152,8 +153,7 @@ class Settings:
             raise StepFailed(f"set {', '.join(missing)} (docs/scheduling.md)")
         self.state = store(environ["IDENTITY_STATE_URI"])
         self.exports = store(environ["IDENTITY_EXPORT_URI"])
-        raw = environ.get("IDENTITY_RAW_URI")
-        self.raw = store(raw) if raw else None
+        self.raw = store(environ["IDENTITY_RAW_URI"])
         self.work = Path(environ.get("IDENTITY_WORK_DIR") or PROJECT_DIR / "target" / "nightly").absolute()
         self.database = self.work / DATABASE_NAME
         self.extra_vars = yaml.safe_load(environ.get("IDENTITY_DBT_VARS") or "{}") or {}
@@ -166,15 +166,11 @@ class Settings:
 
     @property
     def raw_path(self):
-        if self.raw is None:
-            return None
         local = self.raw.local_path()
         return local if local is not None else self.work / "raw"
 
     def dbt_vars(self):
-        values = {"identity__export_path": str(self.export_path)}
-        if self.raw_path is not None:
-            values["identity__raw_path"] = str(self.raw_path)
+        values = {"identity__export_path": str(self.export_path), "identity__raw_path": str(self.raw_path)}
         values.update(self.extra_vars)
         return values
 
@@ -223,7 +219,7 @@ def restore(settings):
         database_restored = "restored" if settings.state.get(DATABASE_NAME, settings.database) else "none"
     say(f"database {settings.database}: {database_restored} (from {settings.state}/{DATABASE_NAME})")
 
-    if settings.raw is not None and settings.raw.local_path() is None:
+    if settings.raw.local_path() is None:
         raw_dir = settings.work / "raw"
         shutil.rmtree(raw_dir, ignore_errors=True)
         keys = settings.raw.list("")

@@ -95,6 +95,25 @@ def test_without_flock_the_pid_decides(tmp_path, monkeypatch):
         alive.wait()
 
 
+@pytest.mark.parametrize(
+    "command, select, expected",
+    [
+        ("build", None, True),
+        ("run", None, True),
+        ("build", ("stg_zoom__webinar_attendees+",), True),  # its descendants include the exports
+        ("build", ("tag:nightly",), True),
+        ("run", ("export_amplitude__files",), True),
+        ("build", ("qa_graph_components",), False),
+        ("run", ("+stg_identifiers__phones_e164",), False),
+        ("run", ("base_app__user_rows", "base_offline__touch_rows"), False),
+        ("test", None, False),
+        ("source", None, False),
+    ],
+)
+def test_the_export_folder_is_locked_by_the_commands_that_can_export(command, select, expected):
+    assert run_lock.may_export(command, select) is expected
+
+
 def start_build(database, exports, target):
     env = {**os.environ, "DBT_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [

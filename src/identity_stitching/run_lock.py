@@ -8,8 +8,10 @@ error and a stack trace halfway through its first query. It locks:
 - `<database>.run.lock`, for every dbt command that opens the database
   (DuckDB allows one writing process anyway);
 - `<export path>/.run.lock`, for the commands that can write export files
-  (`build`, `run`): two databases must not write into one export folder, which
-  is the ledger of what was delivered (docs/scheduling.md).
+  (`build`, `run`, unless `--select` names only models outside the export
+  chain): two databases must not write into one export folder, which is the
+  ledger of what was delivered (docs/scheduling.md). The models that read or
+  write the folder take it too (a no-op when the run holds it already).
 
 The lock is an OS file lock (flock) held by the open file until the process
 exits: the kernel releases it when the process dies, even on `kill -9`, so a
@@ -28,6 +30,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import socket
 import sys
 from pathlib import Path
@@ -145,22 +148,49 @@ def probe_database(path):
         ) from None
 
 
-def lock_run(database, export_path=None, command=None):
+# a model name, optionally with its ancestors (`+name`): selects no export file
+# writer unless it is one of the export chain's models
+_PLAIN_SELECTION = re.compile(r"^\+?(?P<name>[A-Za-z0-9_]+)$")
+_EXPORT_CHAIN = ("export_", "int_amplitude__")
+
+
+def may_export(command, select=None, selector=None):
+    """Whether a dbt command can write export files: `build` or `run`, unless `--select`
+    names only models (or their ancestors) outside the export chain."""
+    if command is not None and command not in EXPORTING_COMMANDS:
+        return False
+    if selector or not select:
+        return True
+    for item in select:
+        for part in str(item).split():
+            match = _PLAIN_SELECTION.match(part)
+            if not match or match["name"].startswith(_EXPORT_CHAIN):
+                return True
+    return False
+
+
+def lock_export_folder(export_path):
+    """Hold the export folder's lock (the models that read or write the folder call this)."""
+    acquire(Path(export_path) / EXPORT_LOCK_NAME, f"export folder {export_path}")
+
+
+def lock_run(database, export_path=None, command=None, select=None, selector=None):
     """Take the locks a dbt command needs: the database always, the export folder when it can export."""
     if database and database != ":memory:":
         acquire(str(database) + DATABASE_LOCK_SUFFIX, f"database {database}")
-    if export_path and (command is None or command in EXPORTING_COMMANDS):
-        acquire(Path(export_path) / EXPORT_LOCK_NAME, f"export folder {export_path}")
+    if export_path and may_export(command, select, selector):
+        lock_export_folder(export_path)
 
 
-def _dbt_command():
-    """The dbt sub-command running in this process ('build', 'run', ...), or None when unknown."""
+def _dbt_flags():
+    """(sub-command, --select, --selector) of the dbt command running in this process; Nones when unknown."""
     try:
         from dbt.flags import get_flags
 
-        return getattr(get_flags(), "WHICH", None)
+        flags = get_flags()
+        return getattr(flags, "WHICH", None), getattr(flags, "SELECT", None), getattr(flags, "SELECTOR", None)
     except Exception:  # noqa: BLE001 - outside dbt: lock everything
-        return None
+        return None, None, None
 
 
 try:
@@ -175,6 +205,6 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config):
         database = getattr(self.creds, "path", None)
         already = database is None or os.path.realpath(str(database) + DATABASE_LOCK_SUFFIX) in _HELD
-        lock_run(database, plugin_config.get("export_path"), _dbt_command())
+        lock_run(database, plugin_config.get("export_path"), *_dbt_flags())
         if not already:
             probe_database(database)

@@ -8,12 +8,14 @@ writer left is deleted, and a broken file stops the run before the gate.
 """
 
 from identity_stitching.export_ledger import recorded_files, scan
+from identity_stitching.run_lock import lock_export_folder
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     # literal keys: dbt passes a Python model only the config keys its file reads
     export_path = dbt.config.get("export_path")
+    lock_export_folder(export_path)  # held already by a full build (profiles.yml)
     recorded = recorded_files(session, dbt.config.get("recorded_files_relation"))
     table, removed = scan(export_path, recorded)
     _report(export_path, recorded, table, removed)
