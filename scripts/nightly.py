@@ -341,6 +341,13 @@ def summary(settings):
     restored = notes.get("restore", {})
     if restored.get("database") == "none":
         lines += ["", f"No saved database: {restored.get('delivered_files', 0)} delivered file(s) adopted as exported."]
+    if notes.get("build", {}).get("outcome") != "success":
+        lines += [
+            "",
+            "**The build did not succeed**: nothing was published and the saved database is unchanged. "
+            "Below is the last run that reached the export gate in this runner's database; the build's own "
+            "errors are in the log (and the artifact's dbt.log).",
+        ]
     lines.append("")
     text = "\n".join(lines)
     if settings.database.exists():

@@ -90,6 +90,7 @@ def markdown_summary(connection, sources, heading_level=2):
         return f"{heading} identity_stitching run\n\nNo run has reached the export gate in this database yet.\n"
     since = [started]
     lines = [f"{heading} identity_stitching run started {started:%Y-%m-%d %H:%M:%S} UTC", ""]
+    lines += ["The last build that reached the export gate: what it read, exported and held.", ""]
 
     per_source = []
     files_read = []

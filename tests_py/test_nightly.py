@@ -244,6 +244,7 @@ def test_a_failed_build_publishes_nothing_and_keeps_the_saved_database(nights):
     assert failed["exports"] == before["exports"]
     assert "| build | failure |" in failed["summary"]
     assert "| save | not run |" in failed["summary"]
+    assert "**The build did not succeed**" in failed["summary"]
 
 
 def test_a_lost_database_adopts_the_delivered_files(nights):
