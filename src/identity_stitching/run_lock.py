@@ -7,7 +7,8 @@ error and a stack trace halfway through its first query. It locks:
 
 - `<database>.run.lock`, for every dbt command that opens the database
   (DuckDB allows one writing process anyway);
-- `<export path>/.run.lock`, for the commands that can write export files
+- `<export path>.run.lock` (beside the folder, which holds only export files),
+  for the commands that can write export files
   (`build`, `run`, unless `--select` names only models outside the export
   chain): two databases must not write into one export folder, which is the
   ledger of what was delivered (docs/scheduling.md). The models that read or
@@ -36,7 +37,7 @@ import sys
 from pathlib import Path
 
 DATABASE_LOCK_SUFFIX = ".run.lock"
-EXPORT_LOCK_NAME = ".run.lock"
+EXPORT_LOCK_SUFFIX = ".run.lock"
 EXPORTING_COMMANDS = {"build", "run"}
 
 # realpath of a lock file -> its open file descriptor, for the life of the process
@@ -169,9 +170,15 @@ def may_export(command, select=None, selector=None):
     return False
 
 
+def export_lock_path(export_path):
+    """The lock file of an export folder: beside it, `<folder>.run.lock`."""
+    folder = Path(export_path).absolute()
+    return folder.with_name(folder.name + EXPORT_LOCK_SUFFIX)
+
+
 def lock_export_folder(export_path):
     """Hold the export folder's lock (the models that read or write the folder call this)."""
-    acquire(Path(export_path) / EXPORT_LOCK_NAME, f"export folder {export_path}")
+    acquire(export_lock_path(export_path), f"export folder {export_path}")
 
 
 def lock_run(database, export_path=None, command=None, select=None, selector=None):
