@@ -26,18 +26,22 @@ run: setup
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
-## project against a scratch database.
+## project against a scratch database. actionlint checks .github/workflows (the nightly job).
 LINT_DUCKDB_PATH ?= target/lint.duckdb
 lint: setup
 	$(BIN)/yamllint .
+	$(BIN)/actionlint
 	mkdir -p target
 	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
 
-## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest.
+## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest on PYTEST_WORKERS
+## processes (pytest-xdist; every test builds its own database, target path and export folder). A file's
+## tests stay on one worker (--dist loadfile): most share one module-scoped build.
+PYTEST_WORKERS ?= 2
 test: setup lint
 	mkdir -p target
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
-	$(BIN)/python -m pytest tests_py
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests_py
 
 ## Benchmark (not a test): synthetic exports of BENCH_ROWS touch rows, full and incremental dbt build,
 ## measured against DuckDB's floor and scipy in the same run; then the graph step alone on a generated graph of

@@ -13,15 +13,18 @@
    only the touches int_touches_resolved wrote after since.marker, plus the
    events `previous` (the gate's last result) held back (since.held_only)
    or all of them: every other touch was judged by an earlier run and
-   exported then, or was no candidate and has not changed. #}
-{% macro amplitude_gate(events_relation, identifies_relation, previous=none, since=none) -%}
+   exported then, or was no candidate and has not changed.
+   `adopted`: int_amplitude__adopted_rows when it holds rows (files of the
+   export folder this database did not record), else none; its rows count as
+   exported, in their own relation. #}
+{% macro amplitude_gate(events_relation, identifies_relation, previous=none, since=none, adopted=none) -%}
 {#- The candidates not yet exported in their own relation, as a subquery
     each reader inlines: DuckDB then reads only the columns a reader uses.
     A CTE read twice is materialized whole, every candidate's properties
     held in memory at once (it spilled at 10M rows). Once something was
     exported, the anti-join against it runs once, on narrow keys
     (pending_keys), and each reader keeps the candidates those keys name. -#}
-{%- set has_exports = events_relation is not none or identifies_relation is not none -%}
+{%- set has_exports = events_relation is not none or identifies_relation is not none or adopted is not none -%}
 {%- set wide = 'insert_id, event_type, user_id, device_id, time, event_properties, user_properties, person_id' -%}
 {%- set event_candidates = {} -%}
 {%- for width, columns in [('wide', wide), ('narrow', 'insert_id')] -%}
@@ -78,6 +81,10 @@
             select '{{ kind }}' as export_kind, {{ columns }} from {{ relation }}
             union all
             {% endfor -%}
+            {% if adopted is not none -%}
+            select export_kind, {{ columns }} from {{ adopted }}
+            union all
+            {% endif -%}
             select
                 cast(null as {{ dbt.type_string() }}) as export_kind
                 {%- for column in columns.split(', ') %},

@@ -102,6 +102,14 @@ def write_lines(session, lines_sql, path):
     return rows, digest.hexdigest()
 
 
+def _fsync(path):
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def file_stamp(update_time):
     return update_time.strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -115,8 +123,9 @@ def write_export_file(session, source_sql, folder, kind, update_time):
     alone decides whether the file exists. A file of that load time already
     there (a run that wrote it but crashed before recording it) is never
     rewritten; it is returned if it holds the same lines, else an error is
-    raised. The new content goes to a hidden temporary file renamed into
-    place.
+    raised. The new content goes to a hidden temporary file, synced to disk,
+    then renamed into place (export_ledger.py deletes a temporary file a
+    killed run left, and never counts it as delivered).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,7 +147,11 @@ def write_export_file(session, source_sql, folder, kind, update_time):
             temporary.unlink()
         else:
             final_path = folder / f"{kind}_{stamp}_{digest[:12]}.json.gz"
+            # on disk before it takes its final name, and the name on disk before
+            # the run records the file: a crash leaves a whole file or a temporary one
+            _fsync(temporary)
             os.replace(temporary, final_path)
+            _fsync(folder)
     finally:
         temporary.unlink(missing_ok=True)
     return final_path, digest, row_count

@@ -18,6 +18,20 @@
     ) if execute else none}) -%}
 {%- endfor %}
 
+{#- rows of export files this database did not record count as exported
+    (the export folder is the ledger; DuckDB only) -#}
+{%- set adopted = none -%}
+{%- if target.type != 'spark' %}
+-- depends_on: {{ ref('int_amplitude__adopted_rows') }}
+{%- set adopted_rows = load_relation(ref('int_amplitude__adopted_rows'))
+    if execute else none -%}
+{%- if adopted_rows is not none and run_query(
+    'select count(*) > 0 from ' ~ adopted_rows
+).columns[0].values()[0] -%}
+    {%- set adopted = adopted_rows -%}
+{%- endif -%}
+{%- endif %}
+
 {%- set previous = adapter.get_relation(
     database=this.database, schema=this.schema, identifier=this.identifier
 ) if execute else none %}
@@ -27,4 +41,5 @@
     exported['export_amplitude__identifies'],
     previous,
     amplitude_gate_since(previous, exported['export_amplitude__events']),
+    adopted,
 ) }}

@@ -1,0 +1,167 @@
+{# One row per exported row of a file in the export folder that this database
+   does not record (int_amplitude__export_folder checked it whole), and that
+   its export relation does not hold yet: rows a run delivered whose database
+   was then lost or replaced by an older copy. They count as exported: the
+   gate judges every candidate against them, and the export relations append
+   them with the load time of their file's name, so the next files continue
+   from there and no insert_id is written twice. The export relations are
+   read by name, as the gate reads them: their state before this run. #}
+{%- set folder = load_relation(ref('int_amplitude__export_folder'))
+    if execute else none -%}
+{%- set files = [] -%}
+{%- if folder is not none -%}
+    {%- set found = run_query(
+        'select file_path from ' ~ folder
+        ~ ' where is_in_folder and not is_recorded order by 1'
+    ) -%}
+    {%- for row in found.rows -%}
+        {%- do files.append(dbt.string_literal(row[0])) -%}
+    {%- endfor -%}
+{%- endif -%}
+{%- set exported = {} -%}
+{%- for kind in ['events', 'identifies'] -%}
+    {%- do exported.update({kind: adapter.get_relation(
+        database=target.database, schema=target.schema,
+        identifier='export_amplitude__' ~ kind
+    ) if execute else none}) -%}
+{%- endfor %}
+with
+
+export_files as (
+
+    select * from {{ ref('int_amplitude__export_folder') }}
+    where is_in_folder and not is_recorded
+
+),
+
+{# read_json(filename) gives each row's file, as listed #}
+file_rows as (
+
+    {%- if files %}
+
+    select * from read_json(
+        [{{ files | join(', ') }}],
+        format = 'newline_delimited',
+        compression = 'gzip',
+        filename = true,
+        columns = {
+            insert_id: 'varchar',
+            event_type: 'varchar',
+            user_id: 'varchar',
+            device_id: 'varchar',
+            time: 'bigint',
+            event_properties: 'json',
+            user_properties: 'json'
+        }
+    )
+    {%- else %}
+
+    select
+        null::varchar as insert_id, -- noqa: RF04
+        null::varchar as event_type,
+        null::varchar as user_id,
+        null::varchar as device_id,
+        null::bigint as time, -- noqa: RF04
+        null::json as event_properties,
+        null::json as user_properties,
+        null::varchar as filename
+    where false
+    {%- endif %}
+
+),
+
+already_exported as (
+
+    {%- for kind, relation in exported.items() if relation is not none %}
+
+    select
+        '{{ kind }}' as export_kind,
+        insert_id
+    from {{ relation }}
+
+    union all
+    {%- endfor %}
+
+    select
+        null::varchar as export_kind,
+        null::varchar as insert_id -- noqa: RF04
+    where false
+
+),
+
+adopted as (
+
+    select
+        ---------- ids
+        file_rows.insert_id,
+        file_rows.user_id,
+        file_rows.device_id,
+
+        ---------- strings
+        export_files.export_kind,
+        file_rows.event_type,
+        file_rows.event_properties,
+        file_rows.user_properties,
+
+        ---------- numerics
+        file_rows.time, -- noqa: RF04
+
+        ---------- timestamps
+        export_files.load_time as update_time_column,
+
+        ---------- provenance
+        export_files.file_name
+
+    from file_rows
+    inner join export_files
+        on file_rows.filename = export_files.file_path
+    left join already_exported
+        on export_files.export_kind = already_exported.export_kind
+        and file_rows.insert_id = already_exported.insert_id
+    where already_exported.insert_id is null
+
+),
+
+{# a row in two unrecorded files (an earlier double export): the first #}
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by export_kind, insert_id
+            order by update_time_column, file_name
+        ) as copy_number
+
+    from adopted
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        insert_id,
+        user_id,
+        device_id,
+
+        ---------- strings
+        export_kind,
+        event_type,
+        event_properties,
+        user_properties,
+
+        ---------- numerics
+        time, -- noqa: RF04
+
+        ---------- timestamps
+        update_time_column,
+
+        ---------- provenance
+        file_name
+
+    from ranked
+    where copy_number = 1
+
+)
+
+select * from final
