@@ -175,7 +175,13 @@ class Settings:
         return values
 
     def dbt_env(self):
-        return {**os.environ, "DBT_DUCKDB_PATH": str(self.database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        env = {**os.environ, "DBT_DUCKDB_PATH": str(self.database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        # GitHub gives an unset secret as an empty string; the hash key is optional here, so an empty
+        # secret means no key (a warehouse built with a key still stops on its recorded fingerprint)
+        secret = env.pop("IDENTITY_HASH_KEY_SECRET", None)
+        if secret:
+            env["IDENTITY_HASH_KEY"] = secret
+        return env
 
 
 def export_files(names):

@@ -149,7 +149,7 @@ def nights(s3, tmp_path_factory):
             "IDENTITY_EXPORT_URI": EXPORTS,
             "IDENTITY_RAW_URI": RAW,
             "IDENTITY_DBT_VARS": "",
-            "IDENTITY_HASH_KEY": "",
+            "IDENTITY_HASH_KEY_SECRET": "",  # the secret unset, as GitHub gives it
             "IDENTITY_WORK_DIR": str(work / f"runner_{name}"),  # a new runner every night
             "GITHUB_STEP_SUMMARY": str(summary),
             "DBT_TARGET_PATH": str(work / "target"),
