@@ -3,6 +3,10 @@
    with this run's load time; and, on DuckDB, the rows of export files this
    database did not record, with their own load time. #}
 {% macro amplitude_export_rows(export_kind) -%}
+{%- set payload_columns = [
+    'insert_id', 'event_type', 'user_id', 'device_id', 'time',
+    'event_properties', 'user_properties',
+] -%}
 with
 
 gated as (
@@ -14,13 +18,7 @@ gated as (
 final as (
 
     select
-        insert_id,
-        event_type,
-        user_id,
-        device_id,
-        time,
-        event_properties,
-        user_properties,
+        {{ payload_columns | join(',\n        ') }},
         {{ amplitude_update_time() }} as update_time_column
 
     from gated
@@ -33,13 +31,7 @@ final as (
     {#- rows of export files this database did not record, with their
         file's load time (int_amplitude__adopted_rows) #}
     select
-        insert_id,
-        event_type,
-        user_id,
-        device_id,
-        time,
-        event_properties,
-        user_properties,
+        {{ payload_columns | join(',\n        ') }},
         update_time_column
 
     from {{ ref('int_amplitude__adopted_rows') }}
