@@ -366,8 +366,12 @@ class Fault:
     retry_after: str | None = None
     delay: float = 0.0
     ingest: bool = False
+    invalid_fields: dict | None = None  # a 400 naming these events: {field: [indexes]}
 
     def answer(self) -> Answer:
+        if self.invalid_fields is not None:
+            return _error(400, "Invalid field values on some events", events_with_invalid_fields=self.invalid_fields,
+                          events_with_missing_fields={})
         if self.status == 429:
             return _error(429, "Too many requests for some devices and users", throttled_events=[])
         if self.status == 413:

@@ -2,7 +2,7 @@
 
 The export folder is already the durable ledger of what was written
 (export_ledger.py); the push adds what Amplitude answered. Each push writes
-one file, `<export path>/amplitude/push/acks_<start>_<pid>.ndjson.gz`, a line
+one file, `<export path>/amplitude/push/acks_<start, to the microsecond>_<pid>.ndjson.gz`, a line
 per answered row (`kind, insert_id, outcome, code, reason, answered_at`),
 each batch's lines flushed and synced before the database records them. A
 gzip member per batch: a push killed mid-write leaves whole members, and a
@@ -25,7 +25,7 @@ import zlib
 from pathlib import Path
 
 FOLDER = ("amplitude", "push")
-FILE_NAME = re.compile(r"^acks_\d{8}T\d{6}Z_\d+\.ndjson\.gz$")
+FILE_NAME = re.compile(r"^acks_\d{8}T\d{12}Z_\d+\.ndjson\.gz$")
 
 
 def folder(export_path):
@@ -36,7 +36,7 @@ class AckWriter:
     """This push's acknowledgement file, one gzip member per batch, synced before the ledger commits."""
 
     def __init__(self, export_path, started):
-        self.path = folder(export_path) / f"acks_{started:%Y%m%dT%H%M%SZ}_{os.getpid()}.ndjson.gz"
+        self.path = folder(export_path) / f"acks_{started:%Y%m%dT%H%M%S%fZ}_{os.getpid()}.ndjson.gz"
         self.rows = 0
         self._handle = None
 
@@ -88,11 +88,11 @@ def read_file(path):
     return found
 
 
-def adopt(engine, export_path, skip=()):
+def adopt(engine, export_path):
     """Record in the ledger the answers of every acknowledgement file the database has not adopted.
 
     Returns (files read, answers adopted). An answer the ledger holds already is kept."""
-    known = engine.adopted_files() | set(skip)
+    known = engine.adopted_files()
     files = adopted = 0
     for path in sorted(folder(export_path).glob("acks_*.ndjson.gz")):
         if not FILE_NAME.match(path.name) or path.name in known:

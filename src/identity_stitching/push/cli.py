@@ -138,7 +138,7 @@ def push(engine, arguments, api_key, zone):
     started = now()
     engine.ensure_ledger()
     writer = acks.AckWriter(arguments.export_path, started)
-    files, adopted = acks.adopt(engine, arguments.export_path, skip={writer.path.name})
+    files, adopted = acks.adopt(engine, arguments.export_path)  # before this push writes its own file
     if files:
         say(f"push: adopted {adopted:,} answers from {files} acknowledgement file(s) this database had not recorded")
     total = sum(engine.count_pending(kind) for kind in KINDS)
