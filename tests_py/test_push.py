@@ -400,3 +400,22 @@ def test_throughput_to_the_loopback_server(work, server, capsys):
     with capsys.disabled():
         print(f"\npushed 20,000 rows in {seconds:.2f} s: {20000 / seconds:,.0f} rows/s "
               f"({len(server.requests)} requests)")
+
+
+def test_the_nightly_push_step_runs_only_with_an_api_key(tmp_path, server):
+    """scripts/nightly.py push, with folder stores: skipped without the secret, else a push into the export folder."""
+    work = tmp_path / "nightly"
+    work.mkdir()
+    ids = make_exports(work / "identity.duckdb", events=120, identifies=12)
+    env = {**os.environ, "IDENTITY_STATE_URI": str(tmp_path / "state"), "IDENTITY_EXPORT_URI": str(tmp_path / "out"),
+           "IDENTITY_RAW_URI": str(tmp_path / "raw"), "IDENTITY_WORK_DIR": str(work),
+           "AMPLITUDE_SERVER_URL": server.http_v2_url, "AMPLITUDE_API_KEY": ""}
+    step = [sys.executable, str(PROJECT_ROOT / "scripts" / "nightly.py"), "push"]
+    skipped = subprocess.run(step, env=env, capture_output=True, text=True, timeout=60)
+    assert skipped.returncode == 0 and "AMPLITUDE_API_KEY is not set" in skipped.stdout
+    assert server.requests == []
+    env["AMPLITUDE_API_KEY"] = "loopback_test_key"
+    pushed = subprocess.run(step, env=env, capture_output=True, text=True, timeout=60)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert set(server.ingested) == ids["events"] | ids["identifies"]
+    assert len(list(acks.folder(tmp_path / "out").glob("acks_*.ndjson.gz"))) == 1
