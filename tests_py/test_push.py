@@ -94,7 +94,7 @@ def work(tmp_path, monkeypatch):
     signal.signal(signal.SIGTERM, previous)
 
 
-FAST = ["--timeout", "0.5", "--first-wait", "0.01", "--max-wait", "0.05", "--retry-budget", "5"]
+FAST = ["--timeout", "3", "--first-wait", "0.01", "--max-wait", "0.05", "--retry-budget", "5"]
 
 
 def push(server, *arguments, url=None):
@@ -222,8 +222,8 @@ def make_more_events(database, count):
 def test_a_timeout_after_the_server_ingested_sends_again_with_the_same_insert_ids(work, server):
     tmp_path, database = work
     ids = make_exports(database, events=150, identifies=0)
-    server.inject(Fault(delay=1.0, ingest=True))  # ingested, answered after the client's 0.5 s timeout
-    assert push(server) == 0
+    server.inject(Fault(delay=1.5, ingest=True))  # ingested, answered after the client's 0.5 s timeout
+    assert push(server, "--timeout", "0.5") == 0
     assert server.duplicates == 150, "sent twice with the same insert_ids: Amplitude drops the repeats"
     assert_exactly_once(server, database, ids)
     assert {attempts for _, attempts in ledger(database, "attempts").values()} == {2}
@@ -290,7 +290,7 @@ def test_a_network_error_mid_push_leaves_the_ledger_true(work, server):
     server.delay = 0.2
     thread = threading.Thread(target=stop_after_first)
     thread.start()
-    assert push(server, "--retry-budget", "0.3") == 1
+    assert push(server, "--retry-budget", "0.3", "--timeout", "0.5") == 1
     thread.join()
     rows = ledger(database, "attempts")
     answered = {i for (_, i), (outcome, _) in rows.items() if outcome == "accepted"}
@@ -390,15 +390,18 @@ def test_a_push_stopped_at_a_random_point_resumes_exactly_once(tmp_path, stop):
 
 
 def test_throughput_to_the_loopback_server(work, server, capsys):
-    """The measured figure of docs/push.md: rows per second, HTTP V2, 1,000 rows a request."""
+    """The measured figure of docs/push.md: rows per second, HTTP V2, 1,000 rows a request.
+
+    PUSH_BENCH_ROWS sets the rows (default 20,000)."""
     tmp_path, database = work
-    ids = make_exports(database, events=20000, identifies=0)
+    rows = int(os.environ.get("PUSH_BENCH_ROWS", "20000"))
+    ids = make_exports(database, events=rows, identifies=0)
     started = time.monotonic()
     assert push(server) == 0
     seconds = time.monotonic() - started
     assert_exactly_once(server, database, ids)
     with capsys.disabled():
-        print(f"\npushed 20,000 rows in {seconds:.2f} s: {20000 / seconds:,.0f} rows/s "
+        print(f"\npushed {rows:,} rows in {seconds:.2f} s: {rows / seconds:,.0f} rows/s "
               f"({len(server.requests)} requests)")
 
 
@@ -419,3 +422,16 @@ def test_the_nightly_push_step_runs_only_with_an_api_key(tmp_path, server):
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
     assert set(server.ingested) == ids["events"] | ids["identifies"]
     assert len(list(acks.folder(tmp_path / "out").glob("acks_*.ndjson.gz"))) == 1
+
+
+def test_a_row_the_sdk_refuses_is_rejected_with_its_reason(work, server):
+    tmp_path, database = work
+    ids = make_exports(database, events=20, identifies=0)
+    (nameless,) = query(database, "select min(insert_id) from export_amplitude__events")[0]
+    connection = duckdb.connect(str(database))
+    connection.execute("update export_amplitude__events set device_id = null where insert_id = ?", [nameless])
+    connection.close()
+    assert push(server) == 0
+    assert set(server.ingested) == ids["events"] - {nameless}
+    outcome, code, reason = ledger(database, "response_code", "reject_reason")[("events", nameless)]
+    assert (outcome, code) == ("rejected", None) and reason.startswith("refused by the Python SDK")

@@ -8,6 +8,7 @@ the same insert_id.
 
 Answers (Amplitude's HTTP V2 and Batch APIs):
 
+- a row the SDK itself refuses to send (its checks) is rejected with its reason;
 - 2xx: every row accepted;
 - 400 naming events (`events_with_invalid_fields`, `..._missing_fields`,
   `..._invalid_id_lengths`, `silenced_events`): nothing of the request was
@@ -142,7 +143,12 @@ class Pusher:
         failures, deadline = 0, None
         while batch:
             self.engine.mark_sent(kind, [row["insert_id"] for row in batch], now())
-            answer = self.sender.send(batch)
+            answer, refused = self.sender.send(batch)
+            for index, reason in refused.items():
+                self._answer(kind, [batch[index]], "rejected", None, reason)
+            if answer is None:
+                return []
+            batch = [row for index, row in enumerate(batch) if index not in refused]
             self.tally.requests += 1
             if answer.accepted:
                 self._answer(kind, batch, "accepted", answer.code)

@@ -141,21 +141,30 @@ class Sender:
         self._lock = threading.Lock()
 
     def send(self, rows):
-        """One request holding `rows`; its Answer (code NO_ANSWER when none came back)."""
+        """One request holding `rows`: (its Answer, {index: why} of the rows the SDK refused to send).
+
+        The Answer's code is NO_ANSWER when none came back, None when the SDK refused every row."""
         (storage,) = self.storages.made
         workers = self.client.workers
+        refused = {}
         with self._lock, storage.lock:
             # holding the storage's lock keeps the SDK's timer thread from sending part of the batch
-            for row in rows:
-                send_row(self.client, row)
-            if storage.total_events != len(rows):
-                pulled = storage.pull_all()
-                raise ValueError(f"the SDK refused {len(rows) - len(pulled)} of {len(rows)} rows before sending")
-            first = storage.ready_queue[0] if storage.ready_queue else storage.buffer_data[0][1]
+            for index, row in enumerate(rows):
+                queued = storage.total_events
+                try:
+                    send_row(self.client, row)
+                except (ValueError, TypeError, KeyError) as error:
+                    refused[index] = f"refused by the Python SDK: {error}"
+                    continue
+                if storage.total_events == queued:
+                    refused[index] = "refused by the Python SDK (an empty identify, or no user_id nor device_id)"
+            if len(refused) == len(rows):
+                return None, refused
+            first = storage.ready_queue[0]
             futures = [future for future in self.client.flush() if future is not None]
         for future in futures:
             future.result()
-        return workers.answers.pop(id(first), Answer(NO_ANSWER, error="no answer recorded"))
+        return workers.answers.pop(id(first), Answer(NO_ANSWER, error="no answer recorded")), refused
 
     def close(self):
         self.client.shutdown()
