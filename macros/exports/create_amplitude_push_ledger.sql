@@ -24,10 +24,3 @@
 create schema if not exists {{ ledger.schema }};
 create table if not exists {{ ledger }} ({{ amplitude_push_ledger_columns() }})
 {% endmacro %}
-
-{% macro spark__create_amplitude_push_ledger() %}
-{%- set ledger = source('amplitude_push', 'push_ledger') -%}
-create schema if not exists {{ ledger.schema }};
-create table if not exists {{ ledger }} ({{ amplitude_push_ledger_columns() }})
-using delta
-{% endmacro %}
