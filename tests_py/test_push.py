@@ -66,7 +66,9 @@ def ledger(database, *columns):
     extra = "".join(f", {column}" for column in columns)
     return {
         (kind, insert_id): tuple(rest)
-        for kind, insert_id, *rest in query(database, f"select export_kind, insert_id, outcome{extra} from amplitude_push.push_ledger")
+        for kind, insert_id, *rest in query(
+            database, f"select export_kind, insert_id, outcome{extra} from amplitude_push.push_ledger"
+        )
     }
 
 
@@ -157,7 +159,7 @@ def test_dry_run_sends_and_records_nothing(work, server, capsys):
     os.environ.pop("AMPLITUDE_API_KEY")
     assert push(server, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "events: 50 rows not answered yet, 1 request(s)" in out and "identifies: 5 rows" in out
+    assert "events: 50 rows not answered yet, about 1 request(s)" in out and "identifies: 5 rows" in out
     assert server.requests == []
     assert query(database, "select count(*) from duckdb_tables() where schema_name = 'amplitude_push'") == [(0,)]
 
@@ -233,7 +235,9 @@ def test_a_400_naming_two_events_rejects_them_and_sends_the_rest(work, server, c
     tmp_path, database = work
     ids = make_exports(database, events=500, identifies=0, bad_device_ids=(17, 342))
     assert push(server) == 0
-    bad = {row[0] for row in query(database, "select insert_id from export_amplitude__events where device_id = 'undefined'")}
+    bad = {row[0] for row in query(
+        database, "select insert_id from export_amplitude__events where device_id = 'undefined'"
+    )}
     assert len(bad) == 2
     assert set(server.ingested) == ids["events"] - bad
     rows = ledger(database, "response_code", "reject_reason")
@@ -335,7 +339,8 @@ def test_a_cut_acknowledgement_file_keeps_its_whole_batches(tmp_path):
     writer.close()
     data = writer.path.read_bytes()
     writer.path.write_bytes(data[:-5])  # a push killed while writing its last batch
-    assert acks.read_file(writer.path) == {"events": [("a", "accepted", 200, None, at), ("b", "accepted", 200, None, at)]}
+    whole = [("a", "accepted", 200, None, at), ("b", "accepted", 200, None, at)]
+    assert acks.read_file(writer.path) == {"events": whole}
 
 
 # ---------- a real process: killed, interrupted, or a second one
@@ -435,3 +440,11 @@ def test_a_row_the_sdk_refuses_is_rejected_with_its_reason(work, server):
     assert set(server.ingested) == ids["events"] - {nameless}
     outcome, code, reason = ledger(database, "response_code", "reject_reason")[("events", nameless)]
     assert (outcome, code) == ("rejected", None) and reason.startswith("refused by the Python SDK")
+
+
+def test_a_database_without_the_export_relations_refuses_to_start(work, server, capsys):
+    tmp_path, database = work
+    duckdb.connect(str(database)).close()
+    assert push(server) == 2
+    assert "run dbt build first" in capsys.readouterr().err
+    assert server.requests == []

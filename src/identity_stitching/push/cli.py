@@ -26,7 +26,7 @@ from pathlib import Path
 from identity_stitching import run_lock
 from identity_stitching.push import acks
 from identity_stitching.push.engine import now, open_engine, read_profile
-from identity_stitching.push.pusher import KINDS, Pusher, PushStopped, RetryPolicy, batches
+from identity_stitching.push.pusher import KINDS, Pusher, PushStopped, RetryPolicy
 
 PROJECT_DIR = Path.cwd()
 
@@ -85,12 +85,11 @@ class Progress:
 
 
 def dry_run(engine, arguments):
-    use_batch = arguments.api == "batch"
     for kind in KINDS:
-        rows = engine.pending(kind, None, 1 << 62)
-        requests = sum(1 for _ in batches(rows, arguments.batch_size, use_batch))
-        print(f"{kind}: {len(rows):,} rows not answered yet, {requests:,} request(s)")
-        for row in rows[:5]:
+        count = engine.count_pending(kind)
+        requests = -(-count // min(arguments.batch_size, 2000))
+        print(f"{kind}: {count:,} rows not answered yet, about {requests:,} request(s)")
+        for row in engine.pending(kind, None, 5):
             print(f"  {row['insert_id']}  {row['event_type']}  device_id={row['device_id']}  user_id={row['user_id']}")
     print("dry run: nothing sent, nothing recorded")
     return 0
@@ -128,6 +127,9 @@ def main(argv=None):
         if arguments.dry_run:
             return dry_run(engine, arguments)
         return push(engine, arguments, api_key, zone)
+    except LookupError as error:  # an export relation missing: dbt build has not run
+        say(f"push: {error}")
+        return 2
     finally:
         engine.close()
 
@@ -150,7 +152,7 @@ def push(engine, arguments, api_key, zone):
     policy = RetryPolicy(arguments.retry_budget, arguments.first_wait, arguments.max_wait)
     pusher = Pusher(engine, sender, writer, use_batch=use_batch, batch_size=arguments.batch_size,
                     policy=policy, progress=progress)
-    code = 0
+    code, interrupted = 0, False
     try:
         pusher.run()
     except PushStopped as error:
@@ -158,13 +160,15 @@ def push(engine, arguments, api_key, zone):
         code = 1
     except KeyboardInterrupt:
         say("push: interrupted; rows sent without an answer are sent again by the next push")
-        code = 1
+        code, interrupted = 1, True
     finally:
         sender.close()
         writer.close()
         progress.close()
-    if writer.rows:
-        engine.record_file(writer.path.name, writer.rows)  # this database holds its answers
+    if writer.rows and not interrupted:
+        # the ledger holds every answer of the file; an interrupted push's file is read again by the
+        # next push, in case the interruption fell between the file and the ledger
+        engine.record_file(writer.path.name, writer.rows)
     tally = pusher.tally
     say(f"push: {tally.accepted:,} accepted, {tally.rejected:,} rejected, {tally.requests:,} requests "
         f"({tally.retries:,} retried, {tally.splits:,} split) in {(now() - started).total_seconds():.1f} s")

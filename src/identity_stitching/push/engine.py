@@ -178,7 +178,8 @@ class DuckDBEngine:
             self.connection.unregister("answer_batch")
 
     def adopted_files(self):
-        return {row[0] for row in self.connection.execute(f"select file_name from {LEDGER_SCHEMA}.push_ack_files").fetchall()}
+        found = self.connection.execute(f"select file_name from {LEDGER_SCHEMA}.push_ack_files").fetchall()
+        return {row[0] for row in found}
 
     def record_file(self, name, row_count):
         self.connection.execute(
@@ -251,7 +252,8 @@ class SparkEngine(DuckDBEngine):
             f"select exported.insert_id, exported.event_type, exported.user_id, exported.device_id, exported.time,"
             f" exported.event_properties, exported.user_properties from {self._qualified(RELATIONS[kind])} as exported"
             f" left join {LEDGER} as ledger on ledger.export_kind = '{kind}' and ledger.insert_id = exported.insert_id"
-            f" where ledger.outcome is null and exported.insert_id > :after order by exported.insert_id limit {int(limit)}",
+            " where ledger.outcome is null and exported.insert_id > :after"
+            f" order by exported.insert_id limit {int(limit)}",
             args={"after": after or ""},
         ).collect()
         return [row.asDict() for row in rows]

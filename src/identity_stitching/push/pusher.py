@@ -185,5 +185,7 @@ class Pusher:
                     )
                 self.sleep(wait)
                 continue
-            raise PushStopped(f"Amplitude answered {answer.code} ({answer.error or answer.body}); the batch stays unanswered")
+            raise PushStopped(
+                f"Amplitude answered {answer.code} ({answer.error or answer.body}); the batch stays unanswered"
+            )
         return []

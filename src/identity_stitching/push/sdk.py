@@ -123,7 +123,8 @@ class _Storages(InMemoryStorageProvider):
 class Sender:
     """Send batches of export rows, one request each, and return each request's Answer."""
 
-    def __init__(self, api_key, *, use_batch=False, server_zone="US", server_url=None, timeout=30.0, min_id_length=None):
+    def __init__(self, api_key, *, use_batch=False, server_zone="US", server_url=None, timeout=30.0,
+                 min_id_length=None):
         self.storages = _Storages()
         config = Config(
             use_batch=use_batch,
