@@ -448,3 +448,36 @@ def test_a_database_without_the_export_relations_refuses_to_start(work, server, 
     assert push(server) == 2
     assert "run dbt build first" in capsys.readouterr().err
     assert server.requests == []
+
+
+def test_the_endpoint_follows_the_zone_and_the_api_unless_overridden():
+    from identity_stitching.push.sdk import Sender
+
+    expected = {
+        ("EU", False): "https://api.eu.amplitude.com/2/httpapi",
+        ("EU", True): "https://api.eu.amplitude.com/batch",
+        ("US", False): "https://api2.amplitude.com/2/httpapi",
+        ("US", True): "https://api2.amplitude.com/batch",
+    }
+    for (zone, use_batch), url in expected.items():
+        sender = Sender("key", use_batch=use_batch, server_zone=zone)
+        assert sender.url == url
+        sender.close()
+    sender = Sender("key", server_zone="EU", server_url="http://proxy.internal/2/httpapi")
+    assert sender.url == "http://proxy.internal/2/httpapi"
+    sender.close()
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere(capsys):
+    bar = cli.Progress(10, "bar")
+    bar(4)
+    bar(6)
+    bar.close()
+    lines = cli.Progress(10, "lines")
+    lines(10)
+    lines.close()
+    err = capsys.readouterr().err
+    assert "10/10" in err, "tqdm's bar"
+    import re
+
+    assert re.search(r"push: 10 of 10 rows answered, [\d,]+ rows/s\s*$", err), "a plain line at the end"
