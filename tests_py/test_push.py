@@ -361,17 +361,21 @@ def test_a_push_stopped_at_a_random_point_resumes_exactly_once(tmp_path, stop):
     import random
 
     database = tmp_path / "push.duckdb"
-    ids = make_exports(database, events=4000, identifies=200)
+    ids = make_exports(database, events=6000, identifies=200)
     every = ids["events"] | ids["identifies"]
     with AmplitudeLoopbackServer() as server:
-        server.delay = 0.03  # about 45 requests of 100 rows: a push of about 2 s
+        server.delay = 0.04  # 62 requests of 100 rows: a push of about 4 s
         running = start_push(database, tmp_path / "exports", server.http_v2_url, "--batch-size", "100")
         while not server.requests:
             time.sleep(0.01)
         second = start_push(database, tmp_path / "exports", server.http_v2_url)
         out, err = second.communicate(timeout=60)
         assert second.returncode == 2 and "Another run is using the database" in err, err
-        time.sleep(random.uniform(0.1, 1.2))
+        # a random point: after a random number of requests, a random fraction of a request later
+        stop_after = random.randint(len(server.requests) + 1, 55)
+        while len(server.requests) < stop_after and running.poll() is None:
+            time.sleep(0.005)
+        time.sleep(random.uniform(0, 0.04))
         running.send_signal(stop)
         out, err = running.communicate(timeout=60)
         assert running.returncode != 0, err
