@@ -76,25 +76,20 @@ def test_the_summary_reports_the_push(pushed):
     assert "| identifies | Invalid field values on some events: invalid device_id | 1 |" in markdown
 
 
-def test_the_ledger_ddl_of_dbt_and_of_the_push_agree(tmp_path):
-    """dbt's pre-hook (before the first push) and the push create the same table, whichever runs first."""
-    import json
-
+def test_the_ledger_ddl_of_dbt_and_of_the_push_agree(demo_build, tmp_path):
+    """dbt's pre-hook (the demo build, before any push) and the push create the same table."""
     import duckdb
 
     from identity_stitching.push.engine import DuckDBEngine
 
-    by_dbt, by_push = tmp_path / "dbt.duckdb", tmp_path / "push.duckdb"
-    compiled = run_dbt(["compile", "--quiet", "--output", "json", "--inline", "{{ create_amplitude_push_ledger() }}"],
-                       by_dbt, identity__export_path=tmp_path / "exports").stdout
-    connection = duckdb.connect(str(by_dbt))
-    connection.execute(json.loads(compiled)["compiled"].replace(f'"{by_dbt.stem}".', ""))
-    connection.close()
+    by_push = tmp_path / "push.duckdb"
     duckdb.connect(str(by_push)).close()
     engine = DuckDBEngine(by_push)
     engine.ensure_ledger()
     engine.close()
     describe = "select column_name, data_type, is_nullable from information_schema.columns" \
                " where table_schema = 'amplitude_push' and table_name = 'push_ledger' order by ordinal_position"
+    by_dbt = demo_build[0]
+    assert query(by_dbt, "select count(*) from amplitude_push.push_ledger") == [(0,)], "created empty by dbt"
     assert query(by_dbt, describe) == query(by_push, describe)
-    assert len(query(by_dbt, describe)) == 10
+    assert len(query(by_push, describe)) == 10

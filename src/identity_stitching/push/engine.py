@@ -64,7 +64,51 @@ def read_profile(project_dir, target=None):
     return name, profile["outputs"][name]
 
 
-class DuckDBEngine:
+class Engine:
+    """What the push needs from a warehouse: the export rows not answered yet, and the ledger."""
+
+    name = "engine"
+
+    def ensure_ledger(self):
+        """Create the ledger (and the list of adopted acknowledgement files) when missing."""
+        raise NotImplementedError
+
+    def ledger_exists(self):
+        raise NotImplementedError
+
+    def pending(self, kind, after, limit):
+        """Up to `limit` rows (dicts of the HTTP V2 columns) of the kind's export relation with no
+        answer in the ledger, by insert_id, after the insert_id `after` (None: from the first)."""
+        raise NotImplementedError
+
+    def count_pending(self, kind):
+        raise NotImplementedError
+
+    def mark_sent(self, kind, insert_ids, at):
+        """Before a request: each row sent once more (attempts + 1, last_sent_at), no answer yet."""
+        raise NotImplementedError
+
+    def record_answers(self, kind, answers, adopted=False):
+        """Final answers, (insert_id, outcome, response_code, reject_reason, answered_at) tuples;
+        an adopted answer (from a file) never overwrites one the ledger holds."""
+        raise NotImplementedError
+
+    def adopted_files(self):
+        """Names of the acknowledgement files whose answers the ledger holds."""
+        raise NotImplementedError
+
+    def record_file(self, name, row_count):
+        raise NotImplementedError
+
+    def counts(self):
+        """{(kind, outcome or 'unanswered'): rows} of the ledger."""
+        raise NotImplementedError
+
+    def close(self):
+        pass
+
+
+class DuckDBEngine(Engine):
     """The DuckDB file of profiles.yml, opened for writing for the whole push."""
 
     name = "duckdb"
@@ -108,7 +152,6 @@ class DuckDBEngine:
         )
 
     def pending(self, kind, after, limit):
-        """Up to `limit` rows of the export relation not answered yet, by insert_id after `after`."""
         relation = self._qualified(RELATIONS[kind])
         join = (
             f"left join {LEDGER} as ledger on ledger.export_kind = ? and ledger.insert_id = exported.insert_id"
@@ -135,7 +178,6 @@ class DuckDBEngine:
         ).fetchone()[0]
 
     def mark_sent(self, kind, insert_ids, at):
-        """Before a request: each row is sent (once more), with no answer yet."""
         batch = pa.table({"insert_id": pa.array(insert_ids, pa.string())})
         with self._transaction():
             self.connection.register("sent_batch", batch)
@@ -152,10 +194,6 @@ class DuckDBEngine:
             self.connection.unregister("sent_batch")
 
     def record_answers(self, kind, answers, adopted=False):
-        """After a request (or from an acknowledgement file): each row's final answer.
-
-        `answers`: (insert_id, outcome, response_code, reject_reason, answered_at) tuples.
-        An adopted answer never overwrites one the ledger holds."""
         if not answers:
             return
         batch = pa.table(list(zip(*answers)), schema=ANSWER_SCHEMA)
@@ -188,7 +226,6 @@ class DuckDBEngine:
         )
 
     def counts(self):
-        """{(kind, outcome or 'unanswered'): rows} of the ledger."""
         if not self.ledger_exists():
             return {}
         return {
@@ -211,7 +248,7 @@ class DuckDBEngine:
         return Transaction()
 
 
-class SparkEngine(DuckDBEngine):
+class SparkEngine(Engine):
     """The Spark output of profiles.yml (dbt-spark `session`): not run in this project's tests.
 
     Reads the export relations of the output's schema and keeps the ledger as a
@@ -230,8 +267,6 @@ class SparkEngine(DuckDBEngine):
         self.schema = output["schema"]
         self.read_only = False
 
-    def close(self):
-        pass  # the session belongs to the process
 
     def _qualified(self, relation):
         return f"{self.schema}.{relation}"
