@@ -36,6 +36,7 @@ LEDGER_COLUMNS = """
     answered_at timestamp,
     is_adopted boolean not null
 """
+LEDGER_NAMES = ", ".join(line.split()[0] for line in LEDGER_COLUMNS.strip().splitlines())
 ANSWER_SCHEMA = pa.schema(
     [("insert_id", pa.string()), ("outcome", pa.string()), ("response_code", pa.int32()),
      ("reject_reason", pa.string()), ("answered_at", pa.timestamp("us"))]
@@ -304,7 +305,8 @@ class SparkEngine(Engine):
         self.spark.sql(
             f"merge into {LEDGER} as ledger using push_batch as batch"
             f" on ledger.export_kind = '{kind}' and ledger.insert_id = batch.insert_id"
-            f" when matched{condition} then update set {set_sql} when not matched then insert {insert_sql}"
+            f" when matched{condition} then update set {set_sql}"
+            f" when not matched then insert ({LEDGER_NAMES}) {insert_sql}"
         )
 
     def mark_sent(self, kind, insert_ids, at):
