@@ -7,7 +7,7 @@ export DBT_DUCKDB_PATH ?= target/identity.duckdb
 export IDENTITY_EXPORT_PATH ?= target/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run build lint test test-python test-spark bench clean
+.PHONY: setup run build lint test test-python test-spark bench push clean
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,12 @@ run: setup
 	mkdir -p target
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
 	$(BIN)/python scripts/summary.py
+
+## Send the rows of the export relations that Amplitude has not answered yet to its API, through its SDK,
+## with a ledger (docs/push.md): AMPLITUDE_API_KEY, AMPLITUDE_SERVER_ZONE=EU for the EU data center;
+## `make push PUSH_ARGS=--dry-run` prints what it would send.
+push: setup
+	$(BIN)/python -m identity_stitching.push $(PUSH_ARGS)
 
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt

@@ -4,6 +4,7 @@
     python scripts/nightly.py build       # dbt build
     python scripts/nightly.py freshness   # dbt source freshness of what the build loaded
     python scripts/nightly.py publish     # the new export files, to where Amplitude reads them
+    python scripts/nightly.py push        # to Amplitude's API, when AMPLITUDE_API_KEY is set (docs/push.md)
     python scripts/nightly.py save        # the database, back to durable storage (after a good build)
     python scripts/nightly.py summary     # Markdown: to $GITHUB_STEP_SUMMARY, else stdout
     python scripts/nightly.py all         # every step in that order (cron, Airflow, Dagster)
@@ -21,7 +22,10 @@ ended (docs/scheduling.md):
   `demo/raw` for the demo): required, so that a job missing it cannot deliver
   the demo's rows;
 - IDENTITY_WORK_DIR: the local working folder (default target/nightly);
-- IDENTITY_DBT_VARS: more dbt vars, a YAML mapping (e.g. `{identity__zoom_timezone: America/New_York}`).
+- IDENTITY_DBT_VARS: more dbt vars, a YAML mapping (e.g. `{identity__zoom_timezone: America/New_York}`);
+- AMPLITUDE_API_KEY (optional): `push` sends the new rows to Amplitude's API too,
+  and keeps its acknowledgement files with the export files (docs/push.md);
+  without it `push` does nothing.
 
 S3 is reached with boto3's usual settings (AWS_* variables, AWS_ENDPOINT_URL for
 an S3-compatible store). A folder URI (or `file://...`) is used in place.
@@ -42,10 +46,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 from identity_stitching.export_ledger import FILE_NAME, KINDS, check_file  # noqa: E402
+from identity_stitching.push.acks import FILE_NAME as ACK_FILE_NAME  # noqa: E402
 
 # freshness after the build: the loaded tables then hold the raw folder as it is now
 # (before it they hold the last run's, and nothing on a first run)
-STEPS = ["restore", "build", "freshness", "publish", "save", "summary"]
+# push after publish (the files are out whatever Amplitude's API answers) and before save (the
+# database keeps the push's ledger)
+STEPS = ["restore", "build", "freshness", "publish", "push", "save", "summary"]
 DATABASE_NAME = "identity.duckdb"
 REQUIRED = ["IDENTITY_STATE_URI", "IDENTITY_EXPORT_URI", "IDENTITY_RAW_URI"]
 
@@ -194,6 +201,14 @@ def export_files(names):
     return [name for _, _, name in sorted(found)]
 
 
+ACK_PREFIX = "amplitude/push"
+
+
+def ack_files(names):
+    """The push's acknowledgement files among `names` (keys or paths under the export store)."""
+    return sorted(name for name in names if ACK_FILE_NAME.match(Path(name).name))
+
+
 def record(settings, step, outcome, **facts):
     """Append a step's outcome to the run's notes (read by `summary`)."""
     notes = settings.work / "nightly_steps.json"
@@ -233,6 +248,11 @@ def restore(settings):
             settings.raw.get(key, raw_dir / key)
         say(f"raw exports: {len(keys)} file(s) from {settings.raw}")
 
+    if settings.exports.local_path() is None:
+        # the push's acknowledgement files: a lost database adopts Amplitude's answers from them
+        for key in ack_files(settings.exports.list(ACK_PREFIX)):
+            if not (settings.export_path / key).exists():
+                settings.exports.get(key, settings.export_path / key)
     delivered = export_files(settings.exports.list("amplitude"))
     copied = 0
     if settings.exports.local_path() is None:
@@ -320,6 +340,33 @@ def publish(settings):
     record(settings, "publish", "success", uploaded=len(uploaded), files=uploaded)
 
 
+def push(settings):
+    """Send to Amplitude's API what it has not answered yet, then keep the acknowledgement files
+    with the export files. Does nothing without AMPLITUDE_API_KEY (an unset secret is empty)."""
+    if not os.environ.get("AMPLITUDE_API_KEY"):
+        say("push: AMPLITUDE_API_KEY is not set; nothing sent (Amplitude reads the export files)")
+        record(settings, "push", "skipped")
+        return
+    env = {**settings.dbt_env(), "IDENTITY_EXPORT_PATH": str(settings.export_path),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR / "src"), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "identity_stitching.push", "--progress", "lines"]
+    say("$ " + " ".join(command))
+    code = subprocess.run(command, cwd=PROJECT_DIR, env=env).returncode
+    uploaded = []
+    if settings.exports.local_path() is None:
+        remote = settings.exports.list(ACK_PREFIX)
+        folder = settings.export_path / ACK_PREFIX
+        local = ack_files(path.relative_to(settings.export_path).as_posix() for path in folder.glob("*")) \
+            if folder.is_dir() else []
+        for key in local:
+            if key not in remote:
+                settings.exports.put(settings.export_path / key, key)
+                uploaded.append(key)
+    record(settings, "push", "success" if code == 0 else "failure", acknowledgement_files=uploaded)
+    if code:
+        raise StepFailed("push: rows are left unanswered (see above); the next run sends them again")
+
+
 def save(settings):
     """Upload the database (checkpointed: one file, no write-ahead log) after a good build."""
     import duckdb
@@ -378,6 +425,7 @@ STEP_FUNCTIONS = {
     "freshness": freshness,
     "build": build,
     "publish": publish,
+    "push": push,
     "save": save,
     "summary": summary,
 }
@@ -385,7 +433,8 @@ STEP_FUNCTIONS = {
 
 def run_all(settings):
     """Every step in order: a failed restore, build or publish stops the rest but the summary;
-    a failed freshness check lets the export files be published and fails the run at the end."""
+    a failed freshness check or push lets the rest run and fails the run at the end (a push's
+    ledger is saved with the database either way)."""
     failed = []
     for step in STEPS[:-1]:
         try:
@@ -393,7 +442,7 @@ def run_all(settings):
         except StepFailed as error:
             say(str(error), "error")
             failed.append(step)
-            if step != "freshness":
+            if step not in ("freshness", "push"):
                 break
     summary(settings)
     return 1 if failed else 0

@@ -82,6 +82,37 @@ def _exists(connection, schema, table):
     ).fetchone()[0] > 0
 
 
+PUSHED = """
+    select export_kind, coalesce(outcome, 'sent, no answer yet'), count(*)
+    from amplitude_push.push_ledger
+    group by 1, 2
+    order by 1, 2
+"""
+PUSH_REJECTED = """
+    select export_kind, reject_reason, count(*)
+    from amplitude_push.push_ledger
+    where outcome = 'rejected'
+    group by 1, 2
+    order by 3 desc, 1, 2
+"""
+
+
+def push_lines(connection, heading):
+    """Markdown of what `make push` sent to Amplitude (the push's ledger, docs/push.md), or []."""
+    if not _exists(connection, "amplitude_push", "push_ledger"):
+        return []
+    lines = [f"{heading}# Pushed to Amplitude (all pushes)", ""]
+    pushed = connection.execute(PUSHED).fetchall()
+    if not pushed:
+        return lines + ["Nothing pushed yet.", ""]
+    lines += _table(["kind", "answer", "rows"], pushed)
+    rejected = connection.execute(PUSH_REJECTED).fetchall()
+    if rejected:
+        lines += ["", "Rejected by Amplitude (not sent again; `export_amplitude__push_rejected`):", ""]
+        lines += _table(["kind", "reason", "rows"], rejected)
+    return lines + [""]
+
+
 def markdown_summary(connection, sources, heading_level=2):
     """What the latest run read, touched, exported, held for review and quarantined, per source and per file."""
     started = latest_run_start(connection)
@@ -198,6 +229,7 @@ def markdown_summary(connection, sources, heading_level=2):
     else:
         lines.append("Nothing held.")
     lines.append("")
+    lines += push_lines(connection, heading)
     return "\n".join(lines)
 
 
@@ -220,6 +252,11 @@ def main(argv=None):
             print("  rows rejected per file (quarantined_records has each row and reason):")
             for source_file, rows_read, rows_rejected, reasons in rejected:
                 print(f"    {source_file}: {rows_rejected:,} of {rows_read:,} rows; {reasons}")
+        if _exists(connection, "amplitude_push", "push_ledger"):
+            for kind, answer, rows in connection.execute(PUSHED).fetchall():
+                print(f"  {'pushed to Amplitude, ' + kind + ': ' + answer:<40} {rows:>10,}")
+            for kind, reason, rows in connection.execute(PUSH_REJECTED).fetchall():
+                print(f"    rejected {kind}: {rows:,}: {reason}")
         export_path = os.environ.get("IDENTITY_EXPORT_PATH", "target/exports")
         print(f"  export files under {export_path}/amplitude/")
     finally:

@@ -14,7 +14,14 @@ https://amplitude.com/docs/apis/analytics/batch-event-upload):
 A request is all or nothing: when any event is invalid, nothing is ingested (the SDK then
 re-sends the events whose index was not reported). Every event of an accepted request is
 recorded exactly as received (parsed JSON, untouched) in ``server.accepted_events``; every
-request, accepted or not, is logged in ``server.requests``.
+request, accepted or not, is logged in ``server.requests``. ``server.ingested`` keeps each
+accepted insert_id once, as Amplitude does (it drops a repeated insert_id within 7 days), and
+``server.duplicates`` counts the repeats it dropped.
+
+Faults for the push's tests: ``server.inject(Fault(...), ...)`` queues answers that the next
+requests get instead of the rules above (429 with Retry-After, 5xx, 413, or an answer that comes
+after the client gave up, with or without ingesting the events); ``server.delay`` slows every
+answer (a long push to kill).
 
 Rules that Amplitude documents as a silent fix-up (strings longer than 1024 characters are
 truncated, too-short ids are removed) are turned into 400 errors here on purpose: an export
@@ -348,6 +355,33 @@ def evaluate_request(path: str, content_type: str | None, body: bytes) -> Answer
 
 
 @dataclass
+class Fault:
+    """One injected answer: ``status`` instead of the rules, after ``delay`` seconds.
+
+    With ``ingest`` (and no status) the rules apply and the events are ingested, but the answer
+    comes after ``delay``: Amplitude took a request whose answer the client never read. Without
+    it the events are not ingested (a late 504 when no status is given)."""
+
+    status: int | None = None
+    retry_after: str | None = None
+    delay: float = 0.0
+    ingest: bool = False
+    invalid_fields: dict | None = None  # a 400 naming these events: {field: [indexes]}
+
+    def answer(self) -> Answer:
+        if self.invalid_fields is not None:
+            return _error(400, "Invalid field values on some events", events_with_invalid_fields=self.invalid_fields,
+                          events_with_missing_fields={})
+        if self.status == 429:
+            return _error(429, "Too many requests for some devices and users", throttled_events=[])
+        if self.status == 413:
+            return _error(413, "Payload too large")
+        if self.status is None:
+            return _error(504, "Gateway timeout")
+        return _error(self.status, "Internal server error" if self.status >= 500 else "Injected fault")
+
+
+@dataclass
 class RequestRecord:
     path: str
     status: int
@@ -355,6 +389,8 @@ class RequestRecord:
     n_bytes: int
     response: dict
     options: dict | None
+    received_at: float = 0.0  # time.monotonic() when the request arrived
+    insert_ids: list = field(default_factory=list)  # of the request's events, in order
 
 
 class AmplitudeLoopbackServer:
@@ -371,6 +407,10 @@ class AmplitudeLoopbackServer:
         self._lock = threading.Lock()
         self.accepted_events: list[dict] = []
         self.requests: list[RequestRecord] = []
+        self.ingested: dict[str, dict] = {}
+        self.duplicates = 0
+        self.faults: list[Fault] = []
+        self.delay = 0.0
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -387,14 +427,24 @@ class AmplitudeLoopbackServer:
             def do_POST(self) -> None:  # noqa: N802 - stdlib name
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                answer = evaluate_request(self.path, self.headers.get("Content-Type"), body)
+                fault = server._next_fault()
+                if fault is None or (fault.status is None and fault.ingest):
+                    answer = evaluate_request(self.path, self.headers.get("Content-Type"), body)
+                else:
+                    answer = fault.answer()
                 server._record(self.path, body, answer)
+                _time.sleep((fault.delay if fault else 0.0) + server.delay)
                 out = json.dumps(answer.body).encode("utf-8")
-                self.send_response(answer.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
+                try:
+                    self.send_response(answer.status)
+                    if fault is not None and fault.retry_after is not None:
+                        self.send_header("Retry-After", fault.retry_after)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (an injected late answer)
 
             def do_GET(self) -> None:  # noqa: N802 - stdlib name
                 out = json.dumps({"code": 400, "error": "Invalid request path"}).encode("utf-8")
@@ -444,17 +494,37 @@ class AmplitudeLoopbackServer:
     def _record(self, path: str, body: bytes, answer: Answer) -> None:
         n_events = None
         options = None
+        insert_ids: list = []
         try:
             payload = json.loads(body.decode("utf-8"))
             if isinstance(payload, dict):
                 if isinstance(payload.get("events"), list):
                     n_events = len(payload["events"])
+                    insert_ids = [e.get("insert_id") for e in payload["events"] if isinstance(e, dict)]
                 options = payload.get("options")
         except (UnicodeDecodeError, ValueError):
             pass
         with self._lock:
-            self.requests.append(RequestRecord(path, answer.status, n_events, len(body), answer.body, options))
+            self.requests.append(
+                RequestRecord(
+                    path, answer.status, n_events, len(body), answer.body, options, _time.monotonic(), insert_ids
+                )
+            )
             self.accepted_events.extend(answer.events)
+            for event in answer.events:
+                if event.get("insert_id") in self.ingested:
+                    self.duplicates += 1
+                else:
+                    self.ingested[event.get("insert_id")] = event
+
+    def inject(self, *faults: Fault) -> None:
+        """Queue faults: each of the next requests gets the next one."""
+        with self._lock:
+            self.faults.extend(faults)
+
+    def _next_fault(self) -> Fault | None:
+        with self._lock:
+            return self.faults.pop(0) if self.faults else None
 
     def snapshot(self) -> tuple[list[dict], list[RequestRecord]]:
         with self._lock:
@@ -464,3 +534,6 @@ class AmplitudeLoopbackServer:
         with self._lock:
             self.accepted_events.clear()
             self.requests.clear()
+            self.ingested.clear()
+            self.duplicates = 0
+            self.faults.clear()

@@ -1,0 +1,5 @@
+import sys
+
+from identity_stitching.push.cli import main
+
+sys.exit(main())
