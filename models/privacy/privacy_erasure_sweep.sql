@@ -17,6 +17,7 @@
    (re-uploaded, --full-refresh) loses the same rows again, and any new row
    holding the value is found by its hash. Provenance only: no value. #}
 -- depends_on: {{ ref('privacy_erased_export_rows') }}
+-- depends_on: {{ ref('privacy_persons_before_erasure') }}
 {# the lookups its post-hook cleans #}
 -- depends_on: {{ ref('stg_identifiers__email_candidates') }}
 -- depends_on: {{ ref('stg_identifiers__phone_candidates') }}
