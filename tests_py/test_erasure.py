@@ -34,6 +34,12 @@ lena-1,partner_list,Partner Referral,2026-05-20T10:00:00Z,lena.lead@globex.examp
 lena-2,partner_list,Partner Referral,2026-05-21T10:00:00Z,lena.lead@globex.example,,Lena Lead,{}
 """
 
+# Helen is the one usable row of this file: once she is erased, it must not read as mass-rejected
+HELEN_AND_A_BLANK = """touch_id,source,event_type,occurred_at,email,phone,full_name,properties
+booth-1,booth_list,Booth Visit,2026-05-30T10:00:00Z,helen.park@umbrella.io,,Helen Park,{}
+booth-2,booth_list,Booth Visit,2026-05-30T11:00:00Z,,,Someone,{}
+"""
+
 LATE_EXPORT = """touch_id,source,event_type,occurred_at,email,phone,full_name,properties
 late-1,webinar_partner,Partner Webinar,2026-06-02T10:00:00Z,Helen Park <HELEN.PARK@umbrella.io>,,Helen Park,{}
 late-2,webinar_partner,Partner Webinar,2026-06-02T11:00:00Z,new.person@initrode.example,,New Person,{}
@@ -83,6 +89,7 @@ class Scenario:
 def scenario(tmp_path_factory):
     scenario = Scenario(tmp_path_factory.mktemp("erasure"))
     (scenario.raw / "offline" / "touches" / "lena_leads.csv").write_text(LENA_LEADS)
+    (scenario.raw / "offline" / "touches" / "booth_visits.csv").write_text(HELEN_AND_A_BLANK)
     scenario.build(0)
     scenario.before_second_request = None
 
@@ -202,3 +209,17 @@ def test_bad_request_rows_are_quarantined_with_a_reason(scenario):
     assert rows[:2] == [(2, None), (3, None)]
     assert rows[2][1].startswith("nothing usable to erase: email:")
     assert rows[3][1].startswith("requested_at is not an ISO-8601 timestamp")
+    quarantined = query(
+        scenario.database,
+        "select source_row_number, rejected_column from quarantined_records"
+        " where source_system = 'privacy' and source_file like '%2026-12-03.csv' order by 1",
+    )
+    assert quarantined == [(4, "request"), (5, "request")]
+
+
+def test_a_file_whose_usable_row_was_erased_does_not_read_as_mass_rejected(scenario):
+    rows = query(
+        scenario.database,
+        "select rows_read, rows_rejected from quarantined_files where source_file like '%booth_visits.csv'",
+    )
+    assert rows == [(2, 1)]

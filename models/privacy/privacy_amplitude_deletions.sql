@@ -50,6 +50,22 @@ per_request as (
 
 ),
 
+{# the first listing of an id: its earliest run, then its smallest request #}
+ranked as (
+
+    select
+        *,
+        min(listed_at) over (
+            partition by id_type, exported_id
+        ) as first_listed_at,
+        min(request_id) over (
+            partition by id_type, exported_id, listed_at
+        ) as first_request_id
+
+    from per_request
+
+),
+
 final as (
 
     select
@@ -69,24 +85,15 @@ final as (
 
         ---------- booleans
         coalesce(
-            listed_at > min(listed_at) over (
-                partition by id_type, exported_id
-            )
-            or (
-                count(*) over (
-                    partition by id_type, exported_id, listed_at
-                ) > 1
-                and request_id > min(request_id) over (
-                    partition by id_type, exported_id, listed_at
-                )
-            ),
+            listed_at > first_listed_at
+            or (listed_at = first_listed_at and request_id > first_request_id),
             false
         ) as is_already_listed,
 
         ---------- timestamps
         listed_at
 
-    from per_request
+    from ranked
 
 )
 

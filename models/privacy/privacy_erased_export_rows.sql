@@ -75,7 +75,7 @@ exported as (
     {% else %}
     select
         '{{ kind }}' as export_kind,
-        cast(null as varchar) as insert_id,
+        cast(null as varchar) as insert_id, -- noqa: RF04
         cast(null as varchar) as device_id,
         cast(null as varchar) as user_id,
         cast(null as timestamp) as update_time_column,

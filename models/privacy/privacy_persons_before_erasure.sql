@@ -68,10 +68,12 @@ before_erasure as (
 before_erasure as (
 
     select
-        cast(null as varchar) as identifier_id,
+        identifier_id,
         cast(null as varchar) as person_id,
         cast(null as varchar) as device_id,
-        cast(null as varchar) as request_id
+        request_id
+
+    from tombstones
     where false
 
 ),
