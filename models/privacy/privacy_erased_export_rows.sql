@@ -87,6 +87,25 @@ exported as (
 
 ),
 
+{# Push ledger hook (docs/erasure.md): the rows `make push` sent to
+   Amplitude's HTTP API, once its ledger table exists, in the columns of
+   `exported`; they are matched, listed for deletion and removed like the
+   relations' rows. Empty until then. #}
+pushed_rows as (
+
+    select * from exported
+    where false
+
+),
+
+candidates as (
+
+    select * from exported
+    union
+    select * from pushed_rows
+
+),
+
 matched as (
 
     select
@@ -101,7 +120,7 @@ matched as (
             by_user.request_id
         ) as request_id
 
-    from exported
+    from candidates as exported
     left join erased_touches
         on exported.export_kind = 'events'
         and exported.insert_id = erased_touches.touch_id
