@@ -68,18 +68,17 @@ exported as (
         insert_id,
         device_id,
         user_id,
-        update_time_column,
-        {{ hash_identifier('user_id') }} as user_id_sha256
+        update_time_column
 
     from {{ relation }}
+    where {{ 'true' if erasure_has_tombstones() else 'false' }}
     {% else %}
     select
         '{{ kind }}' as export_kind,
         cast(null as varchar) as insert_id, -- noqa: RF04
         cast(null as varchar) as device_id,
         cast(null as varchar) as user_id,
-        cast(null as timestamp) as update_time_column,
-        cast(null as varchar) as user_id_sha256
+        cast(null as timestamp) as update_time_column
     where false
     {% endif %}
     {% if not loop.last %}union all{% endif %}
@@ -106,6 +105,24 @@ candidates as (
 
 ),
 
+{# each distinct user_id hashed once, not each row #}
+erased_user_ids as (
+
+    select
+        user_ids.user_id,
+        tombstones.request_id
+
+    from (
+        select distinct user_id from candidates
+        where user_id is not null
+    ) as user_ids
+    inner join tombstones
+        on tombstones.identifier_type = 'user_id'
+        and {{ hash_identifier('user_ids.user_id') }}
+        = tombstones.identifier_sha256
+
+),
+
 matched as (
 
     select
@@ -127,12 +144,11 @@ matched as (
     left join tombstones as by_device
         on by_device.identifier_type in ('email', 'phone')
         and exported.device_id = by_device.identifier_sha256
-    left join tombstones as by_user
-        on by_user.identifier_type = 'user_id'
-        and exported.user_id_sha256 = by_user.identifier_sha256
+    left join erased_user_ids as by_user
+        on exported.user_id = by_user.user_id
     where erased_touches.touch_id is not null
         or by_device.identifier_id is not null
-        or by_user.identifier_id is not null
+        or by_user.user_id is not null
 
 ),
 

@@ -3,12 +3,20 @@
    (clean_email, canonicalize_email, the phone parse, hash_identifier), and
    why a row cannot be honoured. Rebuilt every run from the files: only
    hashes, never a raw or normalized value, are written. A table, because
-   hash_identifier is never called in a view (docs/hashing.md). #}
+   hash_identifier is never called in a view (docs/hashing.md). The phone
+   parse (seconds of SQL to compile) runs only when a request names a
+   phone. #}
+-- depends_on: {{ ref('phone_region_metadata') }}
+{%- set request_sql = erasure_request_rows() -%}
+{%- set has_phones = execute and run_query(
+    'select count(*) > 0 from (' ~ request_sql ~ ') as requests'
+    ~ " where nullif(trim(phone), '') is not null"
+).columns[0].values()[0] %}
 with
 
 request_rows as (
 
-    {{ erasure_request_rows() }}
+    {{ request_sql }}
 
 ),
 
@@ -25,7 +33,17 @@ phone_inputs as (
 
 parsed_phones as (
 
+    {% if has_phones -%}
     {{ parse_phone_numbers('phone_inputs') }}
+    {%- else -%}
+    select
+        phone_raw,
+        region_hint,
+        cast(null as varchar) as phone_e164,
+        cast(null as varchar) as phone_rejection_reason
+
+    from phone_inputs
+    {%- endif %}
 
 ),
 

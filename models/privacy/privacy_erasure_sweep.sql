@@ -78,6 +78,8 @@ country_regions as (
             else 'cast(null as varchar)' }} as user_id
 
     from {{ ref(source.base_model) }}
+    {# no erasure yet: nothing to look for (the usual run) #}
+    where {{ 'true' if erasure_has_tombstones() else 'false' }}
 
 ),
 
