@@ -7,9 +7,14 @@
    anchors, which stay where they are. #}
 with
 
+{# this run's erasures only: an identifier that moves in a later run moves
+   for another reason (a merge), which identity_id_history records itself #}
 before_erasure as (
 
     select * from {{ ref('privacy_persons_before_erasure') }}
+    where recorded_at = cast(
+        '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp
+    )
 
 ),
 
