@@ -12,9 +12,12 @@ with
 before_erasure as (
 
     select * from {{ ref('privacy_persons_before_erasure') }}
-    where recorded_at = cast(
-        '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp
-    )
+    where
+        recorded_at
+        = cast(
+            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'
+            as timestamp
+        )
 
 ),
 
