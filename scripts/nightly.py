@@ -45,7 +45,7 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "src"))
 
-from identity_stitching.export_ledger import FILE_NAME, KINDS, check_file  # noqa: E402
+from identity_stitching.export_ledger import FILE_NAME, KINDS, check_file, rewritten_digest  # noqa: E402
 from identity_stitching.push.acks import FILE_NAME as ACK_FILE_NAME  # noqa: E402
 
 # freshness after the build: the loaded tables then hold the raw folder as it is now
@@ -329,11 +329,15 @@ def publish(settings):
     uploaded = []
     for key in local:
         path = settings.export_path / key
+        # erasure hook (docs/erasure.md): a file an erasure rewrote in place replaces its copy;
+        # Amplitude ignores edits of a file it imported, so nothing is imported twice
+        rewritten = rewritten_digest(path)
         if key in remote:
-            if remote[key] != path.stat().st_size:
+            if remote[key] != path.stat().st_size and rewritten is None:
                 raise StepFailed(f"{settings.exports}/{key} exists with another size: refusing to overwrite it")
-            continue
-        check_file(path, FILE_NAME.match(path.name)["digest"])  # never upload a file that is not whole
+            if remote[key] == path.stat().st_size:
+                continue
+        check_file(path, rewritten or FILE_NAME.match(path.name)["digest"])  # never upload a file that is not whole
         settings.exports.put(path, key)
         uploaded.append(key)
     say(f"published {len(uploaded)} new export file(s) to {settings.exports}: {uploaded}")

@@ -34,6 +34,10 @@ def as_utc(table):
 
 
 def write_all(raw_path, out_path, zoom_date_order="MDY"):
+    # erasure hook (docs/erasure.md): requests are honoured on DuckDB only, so never load past them
+    requests = Path(raw_path) / "privacy" / "erasure_requests"
+    if requests.is_dir() and any(path.is_file() for path in requests.rglob("*")):
+        raise SystemExit(f"{requests} holds erasure requests, which only the DuckDB build honours: nothing loaded")
     out = Path(out_path)
     for source in read_registry():
         # var identity__zoom_date_order: the day/month order of the Zoom account's numeric dates

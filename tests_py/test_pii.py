@@ -170,3 +170,43 @@ def test_no_input_email_or_phone_in_the_dbt_log(pii_build):
     log = logs / "dbt.log"
     assert log.exists() and log.stat().st_size > 0
     assert leaks({"dbt.log": log.read_text(encoding="utf-8", errors="replace").lower()}, demo_needles()) == []
+
+
+# ---------- erased values (docs/erasure.md): nowhere at all, staging and loaded tables included
+
+
+def erased_needles(emails=(), phones=()):
+    """{needle: value} of every form of the erased emails and phones (as test_pii collects the demo's)."""
+    needles = {}
+    for value, forms in [(email, _email_forms(email)) for email in emails] + [
+        (phone, _phone_forms(phone)) for phone in phones
+    ]:
+        for form in forms:
+            if len(re.sub(r"\W", "", form)) >= MIN_NEEDLE:
+                needles[form.lower()] = value
+    return needles
+
+
+def folder_texts(folder):
+    """{path: lowercased text} of every file under `folder` (gzip files decompressed)."""
+    texts = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        raw = path.read_bytes()
+        if path.name.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        texts[str(path)] = raw.decode("utf-8", errors="replace").lower()
+    return texts
+
+
+def erased_value_leaks(database, needles, folders=()):
+    """Where any needle is found: every relation of every schema, then every file of `folders`."""
+    texts = relation_texts(database, set())
+    for folder in folders:
+        texts.update(folder_texts(folder))
+    return leaks(texts, needles)
+
+
+def test_the_erased_value_scan_finds_a_value_that_was_not_erased(pii_build):
+    database, exports, logs = pii_build
+    found = erased_value_leaks(database, erased_needles(["helen.park@umbrella.io"]), [exports, logs])
+    assert {where.split(".")[0] for where, _, _ in found} >= {"staging"}  # the base tables and lookups hold her

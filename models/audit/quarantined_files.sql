@@ -18,7 +18,8 @@ with
         source_file,
         count(*) as rows_read
 
-    from {{ engine_ref(source.base_model) }}
+    {# erasure hook: rows an erasure removed count as read (docs/erasure.md) #}
+    from {{ rows_read_with_erased(source) }} as read_rows
     group by 1, 2
 
 ),

@@ -82,6 +82,11 @@ unioned as (
     select * from {{ model }}_rejections
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
+    {#- erasure hook (docs/erasure.md): request rows not honoured #}
+    {%- if target.type != 'spark' %}
+    union all
+    {{ erasure_request_rejections() }}
+    {%- endif %}
 
 ),
 

@@ -49,6 +49,13 @@ retired as (
     inner join clustered
         on registry.anchor_identifier_id = clustered.identifier_id
     where clustered.person_id <> registry.person_id
+    {#- erasure hook (docs/erasure.md): the persons an erasure split #}
+    {%- if target.type != 'spark' %}
+
+    union all
+
+    select * from {{ ref('privacy_erasure_splits') }}
+    {%- endif %}
 
 ),
 

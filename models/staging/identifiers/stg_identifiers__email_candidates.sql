@@ -13,7 +13,7 @@ raw_emails as (
         {{ source.email }} as email_raw,
         _loaded_at
 
-    from {{ engine_ref(source.base_model) }}
+    from {{ engine_ref(source.base_model, before_erasure=true) }}
     where load_error is null
         and {{ loaded_since_scope(scope) }}
     {% if not loop.last %}union all{% endif %}

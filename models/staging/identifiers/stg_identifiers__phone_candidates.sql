@@ -25,7 +25,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as region_hint
         {%- endif %}
 
-    from {{ engine_ref(source.base_model) }} as source_rows
+    from {{ engine_ref(source.base_model, before_erasure=true) }} as source_rows
     {% if source.phone_country %}
     left join country_regions
         on lower(trim(source_rows.{{ source.phone_country }}))
