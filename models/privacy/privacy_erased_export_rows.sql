@@ -86,22 +86,12 @@ exported as (
 
 ),
 
-{# Push ledger hook (docs/erasure.md): the rows `make push` sent to
-   Amplitude's HTTP API, once its ledger table exists, in the columns of
-   `exported`; they are matched, listed for deletion and removed like the
-   relations' rows. Empty until then. #}
-pushed_rows as (
-
-    select * from exported
-    where false
-
-),
-
+{# Rows `make push` sent are rows of these relations (the push reads
+   them and its ledger keeps only export_kind and insert_id), so matching
+   the relations covers them too; a row deleted here is never pushed. #}
 candidates as (
 
     select * from exported
-    union
-    select * from pushed_rows
 
 ),
 
