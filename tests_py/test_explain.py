@@ -4,15 +4,18 @@ twice (the second build adds the record that merges two persons); every test rea
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 
+import duckdb
 import pytest
 
 from conftest import PROJECT_ROOT, query, run_dbt
 
 sys.path.insert(0, str(PROJECT_ROOT / "src"))
+from identity_stitching.explain.evidence import explain_identifier  # noqa: E402
 from identity_stitching.explain.normalize import normalize_email, normalize_phone  # noqa: E402
 
 TOUCH_HEADER = "touch_id,source,event_type,occurred_at,email,phone,full_name,properties"
@@ -228,3 +231,29 @@ def test_python_normalization_agrees_with_the_warehouse(build, request):
                              " from staging.stg_identifiers__phones where phone_e164 is not null")
     assert any(raw != e164 for raw, _, e164 in phones)
     assert [(raw, region, normalize_phone(raw, region)) for raw, region, _ in phones] == phones
+
+
+@pytest.fixture(scope="module")
+def chain_sql(warehouse):
+    """The macro identity_evidence_chain compiled once, its identifier a bind parameter."""
+    result = run_dbt(["compile", "--quiet", "--output", "json", "--inline", "{{ identity_evidence_chain('?') }}"],
+                     warehouse)
+    return json.loads(result.stdout)["compiled"]
+
+
+@pytest.mark.parametrize("typed", ["chain.lead@chain-x.com", "vera@conf-x.com", "merge.max@merge-x.com",
+                                   "office.b@office-x.com"])
+def test_the_macro_gives_the_same_chain_as_explain(warehouse, chain_sql, typed):
+    """identity_evidence_chain (the chain for any engine) == explain's chain, hop by hop."""
+    identifier_id = "email:" + sha256(typed)
+    macro_hops = query(warehouse, f"select from_identifier_id, record_id, to_identifier_id, source_file,"
+                                  f" source_row_number from ({chain_sql})", [identifier_id])
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        explanation = explain_identifier(connection, identifier_id)
+    finally:
+        connection.close()
+    assert macro_hops == [(hop.source.identifier_id, hop.record.record_id, hop.target.identifier_id,
+                           hop.record.source_file, hop.record.source_row_number) for hop in explanation.hops]
+    assert len(macro_hops) == {"chain.lead@chain-x.com": 3, "vera@conf-x.com": 1, "merge.max@merge-x.com": 2,
+                               "office.b@office-x.com": 0}[typed]
