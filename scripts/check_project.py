@@ -17,6 +17,7 @@ PREFIXES = {
     "exports": ("export_",),
     "audit": ("quarantined_",),
     "qa": ("qa_",),
+    "report": ("rpt_",),
 }
 
 

@@ -17,7 +17,7 @@ ranked as (
         phone_count,
         touch_count,
         row_number() over (
-            order by identifier_count desc, touch_count desc, person_id
+            order by identifier_count desc, touch_count desc, person_id asc
         ) as size_rank
 
     from {{ ref('dim_persons') }}
@@ -40,10 +40,10 @@ person_records as (
         evidence.source_system
 
     from largest
-    inner join {{ ref('int_identifiers_clustered') }} as clustered
-        on largest.person_id = clustered.person_id
+    inner join {{ ref('int_identifiers_clustered') }} as person_identifiers
+        on largest.person_id = person_identifiers.person_id
     inner join {{ ref('int_identifiers_unioned') }} as evidence
-        on clustered.identifier_id = evidence.identifier_id
+        on person_identifiers.identifier_id = evidence.identifier_id
 
 ),
 

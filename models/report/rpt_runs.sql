@@ -49,8 +49,8 @@ final as (
         ) as held_row_count,
         (
             select count(*)
-            from {{ ref('quarantined_records') }}
-            where is_row_rejected
+            from {{ ref('quarantined_records') }} as quarantined
+            where quarantined.is_row_rejected
         ) as quarantined_row_count,
 
         ---------- timestamps
