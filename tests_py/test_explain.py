@@ -204,7 +204,8 @@ def test_a_merge_shows_in_the_id_history_and_a_retired_device_id_still_explains(
 def test_a_value_never_seen_says_so(warehouse):
     result = explain(warehouse, "--email", "ghost@nowhere-x.com")
     assert result.returncode == 2
-    assert result.stderr.strip() == "the project never linked this email: it is in no record of this warehouse (never seen)"
+    assert result.stderr.strip() == (
+        "the project never linked this email: it is in no record of this warehouse (never seen)")
     result = explain(warehouse, "--device-id", "f" * 64)
     assert result.returncode == 2 and "was never seen" in result.stderr
 

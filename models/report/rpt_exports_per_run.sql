@@ -1,6 +1,7 @@
 {# One row per run that exported: the events and identifies it appended
    (update_time_column is the run's start) and the NDJSON.gz files written
-   for it. A view: a group by over the append-only export relations. #}
+   for it (none on Spark). A view: a group by over the append-only export
+   relations. #}
 {{ config(materialized='view') }}
 with
 
@@ -36,6 +37,7 @@ rows_per_run as (
 
 ),
 
+{% if target.type != 'spark' %}
 files_per_run as (
 
     select
@@ -47,6 +49,20 @@ files_per_run as (
     group by 1
 
 ),
+{% else %}
+{# Spark writes no export file (docs/spark.md): no file row #}
+files_per_run as (
+
+    select
+        cast(null as {{ dbt.type_timestamp() }}) as run_started_at,
+        cast(0 as {{ dbt.type_bigint() }}) as file_count,
+        cast(0 as {{ dbt.type_bigint() }}) as file_row_count
+
+    from (select 1 as one) as no_file
+    where no_file.one = 0
+
+),
+{% endif %}
 
 final as (
 

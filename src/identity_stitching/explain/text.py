@@ -37,7 +37,8 @@ def _time(value):
 def record_line(record):
     where = (f"file {record.source_file} row {record.source_row_number}" if record.source_file
              else "provenance not found")
-    return (f"record {record.record_id[:16]} ({record.source_system or '?'}, {record.what or '?'}, "
+    shown = record.record_id if record.record_id.startswith("user:") else record.record_id[:16]
+    return (f"record {shown} ({record.source_system or '?'}, {record.what or '?'}, "
             f"{_time(record.at)}), {where}")
 
 

@@ -183,7 +183,7 @@ FIGURES = [
     Figure(
         key="quarantine",
         section="Kept apart",
-        title="Quarantined rows and values, by file and reason",
+        title="Quarantined rows and values, by file and reason (largest first)",
         sql="""
             select
                 source_file as file,
@@ -192,7 +192,7 @@ FIGURES = [
                 dropped_value_count as values_dropped,
                 rejected_row_count + dropped_value_count as quarantined
             from report.rpt_quarantine
-            order by 1, 2
+            order by quarantined desc, 1, 2
         """,
         columns={"file": "file", "reason": "reason", "rows_rejected": "rows rejected",
                  "values_dropped": "values dropped"},
@@ -254,8 +254,8 @@ FIGURES = [
         """,
         columns={"run": "build started (UTC)", "persons_merged": "persons merged",
                  "persons_reanchored": "re-anchored", "new_links_to_users": "new links to users",
-                 "new_refusals": "new refusals", "persons": "persons", "persons_change": "change",
-                 "linked_leads": "linked leads", "linked_leads_change": "change"},
+                 "new_refusals": "new refusals", "persons": "persons", "persons_change": "persons change",
+                 "linked_leads": "linked leads", "linked_leads_change": "linked leads change"},
         note="The first row is the latest build; a build that reached the report is one row (rpt_runs).",
         empty="No build has reached the report yet.",
     ),

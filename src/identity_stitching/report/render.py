@@ -89,6 +89,11 @@ def _html_figure(figure, rows):
     return "\n".join(parts)
 
 
+def _shown_figures(figures_rows):
+    """What the page shows of each figure (its first SHOWN_ROWS rows), for a reader or a test of the page."""
+    return {key: _shown(rows)[0] for key, rows in figures_rows.items()}
+
+
 def _script_json(data):
     """JSON that is safe inside a <script type="application/json"> element."""
     return json.dumps(data, sort_keys=True).replace("</", "<\\/")
@@ -112,7 +117,7 @@ hashes and ids only, no email or phone</p></header>
 <main>
 {chr(10).join(body)}
 </main>
-<script type="application/json" id="report-figures">{_script_json(figures_rows)}</script>
+<script type="application/json" id="report-figures">{_script_json(_shown_figures(figures_rows))}</script>
 </body></html>
 """
 
