@@ -15,7 +15,7 @@ import vl_convert
 WIDTH = 560
 BAR_COLORS = {"linked": "#2f6f9f", "not linked": "#c9d6e3"}
 LABEL_LIMIT = 340
-COUNT_AXIS = {"tickMinStep": 1, "format": ",d"}  # counts: whole ticks only
+COUNT_AXIS = {"tickMinStep": 1, "format": "~s", "tickCount": 5, "labelOverlap": True}  # whole counts, 20k
 
 
 def _data(rows):
@@ -34,8 +34,10 @@ def linked_bars(rows, category, horizontal=True):
                           "order": 0})
         long_rows.append({category: row[category], "status": "not linked",
                           "leads": row["leads"] - row["linked"], "order": 1})
+    # beside a horizontal bar there is room for the counts; above a column, only for the rate
     labels = [{category: row[category], "leads": row["leads"],
-               "label": f"{row['linked']} of {row['leads']} ({row['linked_pct'] or 0}%)"} for row in rows]
+               "label": (f"{row['linked']} of {row['leads']} ({row['linked_pct'] or 0}%)" if horizontal
+                         else f"{row['linked_pct'] or 0}%")} for row in rows]
     color = alt.Color("status:N", scale=alt.Scale(domain=list(BAR_COLORS), range=list(BAR_COLORS.values())),
                       legend=alt.Legend(title=None, orient="bottom"))
     if horizontal:
@@ -45,15 +47,15 @@ def linked_bars(rows, category, horizontal=True):
         text_mark = {"align": "left", "dx": 4}
         size = {"width": WIDTH - 200, "height": _band_height(len(rows), 26)}
     else:
-        position = {"x": alt.X(f"{category}:O", title=None, axis=alt.Axis(labelAngle=0)),
+        position = {"x": alt.X(f"{category}:O", title=None, axis=alt.Axis(labelAngle=0 if len(rows) <= 8 else -45)),
                     "y": alt.Y("sum(leads):Q", title="leads", stack="zero", axis=alt.Axis(**COUNT_AXIS))}
         text_position = {"x": alt.X(f"{category}:O"), "y": alt.Y("leads:Q")}
-        text_mark = {"baseline": "bottom", "dy": -3}
-        size = {"width": WIDTH, "height": 200}
+        text_mark = {"baseline": "bottom", "dy": -3, "fontSize": 10 if len(rows) > 8 else 11}
+        size = {"width": max(WIDTH, 36 * len(rows)), "height": 200}
     bars = alt.Chart(_data(long_rows)).mark_bar().encode(
         color=color, order=alt.Order("order:Q"), tooltip=[f"{category}:N", "status:N", "leads:Q"], **position
     )
-    text = alt.Chart(_data(labels)).mark_text(fontSize=11, **text_mark).encode(text="label:N", **text_position)
+    text = alt.Chart(_data(labels)).mark_text(**{"fontSize": 11, **text_mark}).encode(text="label:N", **text_position)
     return alt.layer(bars, text).properties(**size)
 
 
@@ -70,13 +72,21 @@ def conversion_bars(rows):
     return alt.layer(bars, text).properties(width=WIDTH - 260, height=_band_height(len(rows), 26))
 
 
+def _powers_of_ten(largest):
+    values, power = [0, 1], 10
+    while power <= largest:
+        values.append(power)
+        power *= 10
+    return values
+
+
 def size_histogram(rows):
     """Persons per number of identifiers, on a log scale of persons (symlog: a bar starts at zero, which a
     plain log scale cannot draw)."""
     return alt.Chart(_data(rows)).mark_bar(color="#2f6f9f").encode(
         x=alt.X("identifiers:O", title="identifiers per person", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("persons:Q", title="persons (log scale)", scale=alt.Scale(type="symlog"),
-                axis=alt.Axis(format=",d")),
+                axis=alt.Axis(format=",d", values=_powers_of_ten(max((row["persons"] for row in rows), default=1)))),
         tooltip=["identifiers:O", "persons:Q", "users:Q"],
     ).properties(width=WIDTH, height=200)
 

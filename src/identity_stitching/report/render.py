@@ -23,6 +23,8 @@ h3{margin:0 0 6px;font-size:15px}p.note{margin:0 0 8px;color:#52606d;font-size:1
 div.chart{overflow-x:auto}table{border-collapse:collapse;font-size:12.5px;margin-top:8px}
 th,td{border-bottom:1px solid #e4e9ee;padding:3px 10px 3px 0;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:12px}
+td.id{font:11px ui-monospace,monospace;word-break:break-all;min-width:12em}td.list{white-space:nowrap}
+div.table{overflow-x:auto}
 details summary{cursor:pointer;color:#2f6f9f;font-size:12.5px;margin-top:6px}
 div.tiles{display:flex;gap:12px}div.tile{background:#eef3f8;border-radius:6px;padding:8px 14px}
 div.tile b{display:block;font-size:22px}
@@ -52,10 +54,11 @@ def _html_table(figure, rows):
         cells = []
         for column in figure.columns:
             value = row.get(column)
-            css = ' class="num"' if _is_number(value) else ""
+            css = ' class="num"' if _is_number(value) else (
+                ' class="id"' if column.endswith("_id") else ' class="list"' if column.endswith("_by_source") else "")
             cells.append(f"<td{css}>{html.escape(_cell(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _tiles(figure, rows):
