@@ -1,4 +1,4 @@
-{# identity_evidence_chain(identifier_id, max_hops=12): a query of the
+{# identity_evidence_chain(identifier_id, max_hops): a query of the
    shortest chain of evidence from an identifier to its person's user (or,
    for a person without a user, to its anchor): one row per hop, in order,
    with the record that makes it and where that record came from. The SQL
@@ -13,8 +13,12 @@
    before it (Spark inlines CTEs), and keeps one row per identifier and
    level: the earliest record, then the smallest record_id, then the
    smallest identifier it came from, as identity_stitching.explain does. A
-   chain longer than max_hops returns no row; explain has no such limit. #}
-{% macro identity_evidence_chain(identifier_id, max_hops=12) %}
+   chain longer than max_hops returns no row; explain has no such limit.
+   max_hops defaults to 12, and to 4 on Spark: Spark inlines every CTE, so
+   the plan grows with the square of max_hops (on the demo with a 2 GB
+   driver, 4 ran and 12 ran out of heap while Spark analyzed the query). #}
+{% macro identity_evidence_chain(identifier_id, max_hops=none) %}
+{% set max_hops = max_hops or (4 if target.type == 'spark' else 12) %}
 with
 
 start_identifier as (
