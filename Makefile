@@ -7,7 +7,7 @@ export DBT_DUCKDB_PATH ?= target/identity.duckdb
 export IDENTITY_EXPORT_PATH ?= target/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run build lint test test-python test-spark bench push clean
+.PHONY: setup run build lint test test-python test-spark bench push report explain clean
 
 setup: $(VENV)/.installed
 
@@ -28,6 +28,20 @@ run: setup
 ## `make push PUSH_ARGS=--dry-run` prints what it would send.
 push: setup
 	$(BIN)/python -m identity_stitching.push $(PUSH_ARGS)
+
+## The health report of the built warehouse (docs/report.md): one self-contained HTML page (charts inlined
+## as SVG, nothing fetched) and the same figures as Markdown for a CI job summary.
+REPORT_DIR ?= target/report
+report: setup
+	PYTHONPATH=src $(BIN)/python -m identity_stitching.report --output $(REPORT_DIR)/index.html --markdown $(REPORT_DIR)/summary.md
+
+## Why a value is in its person: `make explain EMAIL=a@b.com` (or PHONE=, USER_ID=, DEVICE_ID=; SHOW_PII=1
+## shows other people's emails and phones unmasked). The value is hashed in Python and never passed to dbt.
+explain: setup
+	@PYTHONPATH=src $(BIN)/python -m identity_stitching.explain \
+		$(if $(EMAIL),--email '$(EMAIL)') $(if $(PHONE),--phone '$(PHONE)') \
+		$(if $(USER_ID),--user-id '$(USER_ID)') $(if $(DEVICE_ID),--device-id '$(DEVICE_ID)') \
+		$(if $(SHOW_PII),--show-pii)
 
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt

@@ -18,6 +18,7 @@ PREFIXES = {
     "audit": ("quarantined_",),
     "qa": ("qa_",),
     "privacy": ("privacy_",),
+    "report": ("rpt_",),
 }
 
 
