@@ -9,6 +9,8 @@ import pytest
 
 from conftest import copy_demo_build, query, run_dbt
 
+pytestmark = pytest.mark.slow  # eight builds of one database (make test-slow)
+
 KINDS = {"events": "export_amplitude__events", "identifies": "export_amplitude__identifies"}
 BOB_DEVICE = hashlib.sha256(b"bob.martins@contoso.io").hexdigest()
 NEW_CALLER_DEVICE = hashlib.sha256(b"+13125550777").hexdigest()

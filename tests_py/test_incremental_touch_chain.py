@@ -28,6 +28,8 @@ import pytest
 
 from conftest import copy_demo_build, query, run_dbt
 
+pytestmark = pytest.mark.slow  # five builds and five rebuilds of the chain (make test-slow)
+
 CHAIN = {
     "stg_identifiers__emails": "staging",
     "stg_identifiers__phone_candidates": "staging",

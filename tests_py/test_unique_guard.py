@@ -15,6 +15,8 @@ import pytest
 
 from conftest import PROJECT_ROOT, copy_demo_build, query, run_dbt
 
+pytestmark = pytest.mark.slow  # four builds, three of a copy of the project (make test-slow)
+
 GUARD_MESSAGE = "written more than once by this run"
 # Appended to int_touches_unioned's final CTE: in an append, one touch of the batch again.
 BUG = """
