@@ -1,4 +1,6 @@
-"""Shared fixtures: the project root, the dbt executable, and dbt runs in a scratch database."""
+"""Shared fixtures: the project root, the dbt executable, dbt runs in a scratch database, and the demo built
+once per session (demo_build, to read; built_demo_copy and copy_demo_build, to change). CONTRIBUTING.md,
+"Tests", says what a dbt command costs and which of these to use."""
 
 import fcntl
 import os
@@ -22,13 +24,17 @@ def dbt_executable():
 
 
 def run_dbt(args, database, check=True, project=PROJECT_ROOT, **variables):
-    """Run dbt in the project (or a copy of it) against `database`; returns the CompletedProcess."""
+    """Run dbt in the project (or a copy of it) against `database`; returns the CompletedProcess.
+
+    Each command is a process of its own (dbt_process.py forks it from one that imported dbt already).
+    """
     env = {**os.environ, "DBT_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [dbt_executable(), *args]
     if variables:
         rendered = ", ".join(f"{key}: '{value}'" for key, value in variables.items())
         command += ["--vars", "{" + rendered + "}"]
-    # A separate target dir keeps parallel or nested runs from sharing artifacts.
+    # A separate target dir keeps parallel or nested runs from sharing artifacts; the next command on the same
+    # database with the same vars finds dbt's saved parse there and parses partially.
     command += ["--target-path", str(Path(database).parent / "dbt_target")]
     result = dbt_process.run(command, project, env)
     if check and result.returncode != 0:
