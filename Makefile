@@ -26,13 +26,15 @@ run: setup
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
-## project against a scratch database. actionlint checks .github/workflows (the nightly job).
+## project against a scratch database, then lints the files on LINT_PROCESSES processes. actionlint checks
+## .github/workflows (the nightly job).
 LINT_DUCKDB_PATH ?= target/lint.duckdb
+LINT_PROCESSES ?= 2
 lint: setup
 	$(BIN)/yamllint .
 	$(BIN)/actionlint
 	mkdir -p target
-	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
+	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint --processes $(LINT_PROCESSES) models tests
 
 ## The fast checks: the lint, dbt build (data and unit tests) on the demo, then pytest on PYTEST_WORKERS
 ## processes (pytest-xdist), leaving out the tests marked `slow` (make test-slow). A file's tests stay on one
