@@ -7,7 +7,7 @@ export DBT_DUCKDB_PATH ?= target/identity.duckdb
 export IDENTITY_EXPORT_PATH ?= target/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run build lint test test-python test-spark bench push report explain clean
+.PHONY: setup run build lint test test-slow test-all test-spark bench push report explain clean
 
 setup: $(VENV)/.installed
 
@@ -46,22 +46,34 @@ explain: setup
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
-## project against a scratch database. actionlint checks .github/workflows (the nightly job).
+## project against a scratch database, then lints the files on LINT_PROCESSES processes. actionlint checks
+## .github/workflows (the nightly job).
 LINT_DUCKDB_PATH ?= target/lint.duckdb
+LINT_PROCESSES ?= 2
 lint: setup
 	$(BIN)/yamllint .
 	$(BIN)/actionlint
 	mkdir -p target
-	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
+	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint --processes $(LINT_PROCESSES) models tests
 
-## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest on PYTEST_WORKERS
-## processes (pytest-xdist; every test builds its own database, target path and export folder). A file's
-## tests stay on one worker (--dist loadfile): most share one module-scoped build.
+## The fast checks: the lint, dbt build (data and unit tests) on the demo, then pytest on PYTEST_WORKERS
+## processes (pytest-xdist), leaving out the tests marked `slow` (make test-slow). A file's tests stay on one
+## worker (--dist loadfile): most share one module-scoped build, and tests_py/conftest.py builds the demo
+## once for the session (demo_build, built_demo_copy). dbt runs are forks of a process that imported dbt
+## once (tests_py/dbt_process.py). CONTRIBUTING.md, "Tests", says what each costs.
 PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 test: setup lint
 	mkdir -p target
 	$(DBT) build --vars '{identity__export_path: $(IDENTITY_EXPORT_PATH)}'
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests_py
+	$(PYTEST) -m "not slow" tests_py
+
+## The long scenarios (marked slow: many dbt builds each); CI runs them after make test.
+test-slow: setup
+	$(PYTEST) -m slow tests_py
+
+## Every check: make test, then make test-slow.
+test-all: test test-slow
 
 ## Benchmark (not a test): synthetic exports of BENCH_ROWS touch rows, full and incremental dbt build,
 ## measured against DuckDB's floor and scipy in the same run; then the graph step alone on a generated graph of

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import dbt_process
+
 PROJECT_ROOT = Path(__file__).absolute().parent.parent
 
 
@@ -55,7 +57,7 @@ class DbtDuckdb:
             "--log-path",
             str(self.workdir / "logs"),
         ]
-        result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=540)
+        result = dbt_process.run(command, PROJECT_ROOT, os.environ, timeout=540)
         if result.returncode != 0:
             raise AssertionError(
                 f"dbt {' '.join(args[:2])} failed (rc={result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"

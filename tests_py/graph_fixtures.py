@@ -19,6 +19,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+import dbt_process
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 QA_MODEL = "qa_graph_components"
 QA_SCHEMA = "qa"
@@ -88,14 +90,7 @@ def run_dbt(
         "--vars",
         json.dumps(all_vars),
     ]
-    return subprocess.run(
-        command,
-        cwd=project_dir(),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return dbt_process.run(command, project_dir(), env)
 
 
 def build_components(

@@ -147,13 +147,10 @@ class Case:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    work = tmp_path_factory.mktemp("ledger_base")
-    raw, variables = demo_copy(work)
-    database = work / "base.duckdb"
-    run_dbt(["build"], database, **variables)
-    exports = variables["identity__export_path"]
-    return {"database": database, "exports": exports, "files": folder_rows(exports), "work": work}
+def base(demo_build):
+    """The first build: the session's demo build (conftest.py), which every case copies and never changes."""
+    database, exports = demo_build
+    return {"database": database, "exports": exports, "files": folder_rows(exports)}
 
 
 def test_a_lost_database_adopts_the_export_folder(base, tmp_path):

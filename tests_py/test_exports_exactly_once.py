@@ -7,7 +7,9 @@ import hashlib
 import duckdb
 import pytest
 
-from conftest import demo_copy, query, run_dbt
+from conftest import copy_demo_build, query, run_dbt
+
+pytestmark = pytest.mark.slow  # eight builds of one database (make test-slow)
 
 KINDS = {"events": "export_amplitude__events", "identifies": "export_amplitude__identifies"}
 BOB_DEVICE = hashlib.sha256(b"bob.martins@contoso.io").hexdigest()
@@ -104,19 +106,22 @@ def new_files(before, after):
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
+def history(tmp_path_factory, demo_build):
     """One database through a sequence of runs; returns the state after each."""
     work = tmp_path_factory.mktemp("exactly_once")
-    database = work / "history.duckdb"
-    raw, variables = demo_copy(work)
+    # The first run: a copy of the session's build of the demo (conftest.py).
+    database, raw, variables = copy_demo_build(demo_build, work)
     exports = variables["identity__export_path"]
     states = {}
 
-    def run(name, *args):
-        run_dbt(["build", *args], database, **variables)
+    def record(name):
         states[name] = {"rows": export_rows(database), "files": export_files(exports)}
 
-    run("first")
+    def run(name, *args):
+        run_dbt(["build", *args], database, **variables)
+        record(name)
+
+    record("first")
     run("rerun")
     run("full_refresh", "--full-refresh")
     add_new_call_file(raw)

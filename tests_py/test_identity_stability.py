@@ -11,6 +11,8 @@ import pytest
 from conftest import query, run_dbt
 from test_identity_graph import email_id, phone_id, raw_folder, sha256, touch_record_id
 
+pytestmark = pytest.mark.slow  # five builds of one database (make test-slow)
+
 SNAPSHOT_QUERIES = {
     "dim_persons": "select * from dim_persons order by person_id",
     "dim_person_identifiers": "select * from dim_person_identifiers order by identifier_id",

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import demo_copy, query, run_dbt
+from conftest import copy_demo_build, query, run_dbt
 
 LOADERS = [
     "base_app__user_rows",
@@ -79,13 +79,11 @@ def change_the_folder(raw):
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, demo_build):
     workdir = tmp_path_factory.mktemp("incremental_loading")
-    raw, settings = demo_copy(workdir)
-    database = workdir / "incremental.duckdb"
+    database, raw, settings = copy_demo_build(demo_build, workdir)  # a first build of the demo
     state = {}
 
-    run_dbt(["build"], database, **settings)
     state["first_times"] = load_times(database)
 
     change_the_folder(raw)

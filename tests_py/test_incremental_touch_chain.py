@@ -26,7 +26,9 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import demo_copy, query, run_dbt
+from conftest import copy_demo_build, query, run_dbt
+
+pytestmark = pytest.mark.slow  # five builds and five rebuilds of the chain (make test-slow)
 
 CHAIN = {
     "stg_identifiers__emails": "staging",
@@ -196,13 +198,11 @@ def assert_only_the_planted_row_differs(rows, reference):
 
 
 @pytest.fixture(scope="module")
-def steps(tmp_path_factory):
+def steps(tmp_path_factory, demo_build):
     workdir = tmp_path_factory.mktemp("incremental_touch_chain")
-    raw, settings = demo_copy(workdir)
-    database = workdir / "chain.duckdb"
+    database, raw, settings = copy_demo_build(demo_build, workdir)  # a first build of the demo
     state = {}
 
-    run_dbt(["build"], database, **settings)
     state["first"] = (chain_rows(database), rebuilt_rows(database, workdir / "ref_first", settings))
 
     plant(database, "stg_zoom__webinar_attendees", "onboarding_deep_dive")

@@ -7,10 +7,10 @@ project with one thing changed.
 
 import os
 import shutil
-import subprocess
 
 import pytest
 
+import dbt_process
 from conftest import PROJECT_ROOT, dbt_executable
 
 PROJECT_PARTS = [".dbtignore", "dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "src", "README.md"]
@@ -38,7 +38,7 @@ def fingerprint(project, vars_text=None, env=None):
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(env or {}),
     }
-    result = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True)
+    result = dbt_process.run(command, project, environment)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     assert len(lines[-1]) == 32, result.stdout

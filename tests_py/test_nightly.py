@@ -189,6 +189,7 @@ def explain(nights, name):
     return nights["logs"][name][-8000:]
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_the_steps_run_in_the_workflow_order(nights):
     ran = nights["results"]["first"]["outcomes"]["_ran"]
     commands = [
@@ -205,6 +206,7 @@ def test_the_steps_run_in_the_workflow_order(nights):
     assert len(ran) == len(commands), ran
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_a_first_night_publishes_the_files_and_saves_the_database(nights):
     first = nights["results"]["first"]
     ran = first["outcomes"].pop("_ran")
@@ -222,6 +224,7 @@ def test_a_first_night_publishes_the_files_and_saves_the_database(nights):
     assert not [key for key in first["exports"] if key.split("/")[-1].startswith(".")]
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_a_new_runner_publishes_only_the_new_rows(nights):
     first, second = nights["results"]["first"], nights["results"]["new_file"]
     assert second["outcomes"]["dbt build"] == "success", explain(nights, "new_file")
@@ -234,6 +237,7 @@ def test_a_new_runner_publishes_only_the_new_rows(nights):
     assert second["state"]["identity/identity.duckdb"] != first["state"]["identity/identity.duckdb"]
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_a_failed_build_publishes_nothing_and_keeps_the_saved_database(nights):
     before, failed = nights["results"]["new_file"], nights["results"]["failed_build"]
     outcomes = failed["outcomes"]
@@ -248,6 +252,7 @@ def test_a_failed_build_publishes_nothing_and_keeps_the_saved_database(nights):
     assert "**The build did not succeed**" in failed["summary"]
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_a_lost_database_adopts_the_delivered_files(nights):
     before, lost = nights["results"]["failed_build"], nights["results"]["database_lost"]
     assert lost["outcomes"]["dbt build"] == "success", explain(nights, "database_lost")
@@ -257,6 +262,7 @@ def test_a_lost_database_adopts_the_delivered_files(nights):
     assert list(lost["state"]) == ["identity/identity.duckdb"]
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_no_insert_id_is_delivered_twice(nights):
     for name, result in nights["results"].items():
         repeated = {key: n for key, n in result["delivered"].items() if n > 1}
@@ -265,6 +271,7 @@ def test_no_insert_id_is_delivered_twice(nights):
     assert sum(final.values()) == len(final) > 20
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_the_summary_is_markdown_per_source_and_per_file(nights):
     text = nights["results"]["new_file"]["summary"]
     assert "## identity_stitching nightly run" in text
@@ -277,6 +284,7 @@ def test_the_summary_is_markdown_per_source_and_per_file(nights):
     assert "call_log_2026-06.csv" in text.split("### Files read")[1]
 
 
+@pytest.mark.slow  # the four nights: four builds of the demo through the workflow's steps
 def test_the_kept_artifacts_hold_no_sql(nights):
     """logs/dbt.log and target/run_results.json are kept: no compiled SQL (it holds the hash key's pads)."""
     log = (nights["work"] / "logs" / "dbt.log").read_text(encoding="utf-8")

@@ -2,10 +2,10 @@
 
 Every email and phone of the demo input files is collected as written, in
 its cleaned and normalized forms, and for phones also as digits only (with
-and without the country code). The demo is built into a scratch database
-with its own log folder; then every relation outside the `staging` schema
-(intermediate, marts, exports, audit, seeds), every export file and the
-build's dbt log are scanned. A positive control makes sure the scan finds
+and without the country code). In the session's demo build (a scratch
+database with its own log folder, conftest.py), every relation outside the
+`staging` schema (intermediate, marts, exports, audit, seeds), every export
+file and the build's dbt log are scanned. A positive control makes sure the scan finds
 the values where they are allowed to be.
 """
 
@@ -17,7 +17,7 @@ import re
 import phonenumbers
 import pytest
 
-from conftest import DEMO_RAW, query, run_dbt
+from conftest import DEMO_RAW, query
 
 MIN_NEEDLE = 7  # shorter strings ("12", "n/a") are not identifying and match anywhere
 
@@ -111,16 +111,10 @@ def leaks(texts, needles):
 
 
 @pytest.fixture(scope="module")
-def pii_build(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("pii")
-    database, exports, logs = workdir / "pii.duckdb", workdir / "exports", workdir / "logs"
-    run_dbt(
-        ["build", "--log-path", str(logs)],
-        database,
-        identity__raw_path=DEMO_RAW,
-        identity__export_path=exports,
-    )
-    return database, exports, logs
+def pii_build(demo_build, demo_build_log):
+    """The session's demo build (conftest.py): its database, export folder and dbt log folder."""
+    database, exports = demo_build
+    return database, exports, demo_build_log
 
 
 def test_needles_cover_the_demo_inputs():

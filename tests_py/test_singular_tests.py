@@ -1,7 +1,8 @@
 """The graph and accounting invariants (tests/*.sql) catch the breaks they are written for. Each test's SQL is
-compiled against a copy of the demo build, a break is planted in the copy, and the SQL must return exactly
-the broken rows: it passes on the demo as built, so what it returns comes from the break."""
+compiled once against a copy of the demo build, a break is planted in another copy, and the SQL must return
+exactly the broken rows: it passes on the demo as built, so what it returns comes from the break."""
 
+import pathlib
 import shutil
 
 import pytest
@@ -14,20 +15,31 @@ ONE_PERSON = "assert_every_identifier_in_exactly_one_person"
 PERSONS_IDS = "assert_touches_carry_their_persons_ids"
 
 
-@pytest.fixture
-def database(demo_build, tmp_path):
-    """A copy of the demo build (same file name, so the compiled SQL's database name matches), with the
-    singular tests compiled against it."""
-    copy = tmp_path / demo_build[0].name
+COMPILED = pathlib.Path("dbt_target", "compiled", "identity_stitching", "tests")
+
+
+@pytest.fixture(scope="module")
+def compiled(demo_build, tmp_path_factory):
+    """The folder of the singular tests' SQL, compiled once against a copy of the demo build."""
+    copy = tmp_path_factory.mktemp("singular") / demo_build[0].name
     shutil.copy(demo_build[0], copy)
     run_dbt(["compile", "--select", f"{RAW_ROWS} {ACCEPTED_EDGES} {ONE_PERSON} {PERSONS_IDS}"], copy)
+    return copy.parent / COMPILED
+
+
+@pytest.fixture
+def database(demo_build, compiled, tmp_path):
+    """A copy of the demo build for one test to break (same file name, so the compiled SQL's database name
+    matches), with the compiled singular tests beside it."""
+    copy = tmp_path / demo_build[0].name
+    shutil.copy(demo_build[0], copy)
+    shutil.copytree(compiled, tmp_path / COMPILED)
     return copy
 
 
 def failing(database, test):
     """The rows the singular test `test` returns on `database`."""
-    compiled = database.parent / "dbt_target" / "compiled" / "identity_stitching" / "tests" / f"{test}.sql"
-    return query(database, compiled.read_text())
+    return query(database, (database.parent / COMPILED / f"{test}.sql").read_text())
 
 
 def test_the_demo_as_built_passes(database):

@@ -13,7 +13,9 @@ import shutil
 
 import pytest
 
-from conftest import PROJECT_ROOT, demo_copy, query, run_dbt
+from conftest import PROJECT_ROOT, copy_demo_build, query, run_dbt
+
+pytestmark = pytest.mark.slow  # four builds, three of a copy of the project (make test-slow)
 
 GUARD_MESSAGE = "written more than once by this run"
 # Appended to int_touches_unioned's final CTE: in an append, one touch of the batch again.
@@ -47,13 +49,11 @@ def touches_state(database):
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, demo_build):
     workdir = tmp_path_factory.mktemp("unique_guard")
-    raw, settings = demo_copy(workdir)
-    database = workdir / "guard.duckdb"
+    database, raw, settings = copy_demo_build(demo_build, workdir)  # a first build
     buggy = copy_with_bug(workdir / "project")
     state = {}
-    run_dbt(["build"], database, **settings)
     state["rebuild"] = run_dbt(["build"], database, check=False, project=buggy, **settings)
     (raw / "offline/touches/guard_expo.csv").write_text(NEW_TOUCHES)
     state["before"] = touches_state(database)

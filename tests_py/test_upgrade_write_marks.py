@@ -5,7 +5,7 @@ appends as usual."""
 import duckdb
 import pytest
 
-from conftest import demo_copy, query, run_dbt
+from conftest import copy_demo_build, query, run_dbt
 from test_exports_exactly_once import add_new_call_file
 
 MARKED = [
@@ -39,11 +39,9 @@ def unmarked_rows(database):
 
 
 @pytest.fixture(scope="module")
-def upgraded(tmp_path_factory):
+def upgraded(tmp_path_factory, demo_build):
     work = tmp_path_factory.mktemp("upgrade")
-    database = work / "upgrade.duckdb"
-    raw, variables = demo_copy(work)
-    run_dbt(["build"], database, **variables)
+    database, raw, variables = copy_demo_build(demo_build, work)  # a build of the demo
     exported_before = query(database, "select count(*) from export_amplitude__events")[0][0]
     as_before_the_marks(database)
     upgrade = run_dbt(["build"], database, check=False, **variables)
