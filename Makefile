@@ -26,13 +26,16 @@ run: setup
 ## The style of CONTRIBUTING.md: YAML with yamllint (2-space indent, lines of at most 80 characters), then
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
-## project against a scratch database. actionlint checks .github/workflows (the nightly job).
+## project against a scratch database. actionlint checks .github/workflows (the nightly job). Last, the
+## documentation coverage of a fresh parse against its floors (scripts/coverage_floor.json, which only rises).
 LINT_DUCKDB_PATH ?= target/lint.duckdb
 lint: setup
 	$(BIN)/yamllint .
 	$(BIN)/actionlint
 	mkdir -p target
 	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint models tests
+	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(DBT) parse --quiet --target-path target/lint
+	$(BIN)/python scripts/check_project.py target/lint/manifest.json --coverage
 
 ## Every check: the lint, dbt build (data and unit tests) on the demo, then pytest on PYTEST_WORKERS
 ## processes (pytest-xdist; every test builds its own database, target path and export folder). A file's
