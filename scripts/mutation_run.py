@@ -116,6 +116,20 @@ MUTATIONS = [
         ("unit int_amplitude__event_candidates", "demo build"),
     ),
     Mutation(
+        "a phone that fails to parse loses its reason",
+        "models/staging/identifiers/stg_identifiers__phones.sql",
+        "else parsed.phone_parse_error",
+        "else null",
+        ("demo build",),
+    ),
+    Mutation(
+        "no touch is an export candidate (device_id filter inverted)",
+        "models/intermediate/exports/int_amplitude__event_candidates.sql",
+        "where device_id is not null",
+        "where device_id is null",
+        ("unit int_amplitude__event_candidates", "demo build"),
+    ),
+    Mutation(
         "email hash of the raw value instead of the normalized one",
         "models/staging/identifiers/stg_identifiers__emails.sql",
         "'case when email_rejection_reason is null then email_cleaned end'",
