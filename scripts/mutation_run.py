@@ -112,7 +112,7 @@ MUTATIONS = [
         "Amplitude time in seconds",
         "macros/timestamps/to_epoch_ms.sql",
         "epoch_ms({{ expr }})",
-        "epoch({{ expr }})",
+        "epoch_ms({{ expr }}) // 1000",
         ("unit int_amplitude__event_candidates", "demo build, no unit tests"),
     ),
     Mutation(
