@@ -47,7 +47,8 @@ explain: setup
 ## SQL with SQLFluff (.sqlfluff) over models/ and tests/ (macros/ holds macro definitions, which the dbt
 ## templater skips; .sqlfluffignore says what else is left out and why). The templater compiles the
 ## project against a scratch database, then lints the files on LINT_PROCESSES processes. actionlint checks
-## .github/workflows (the nightly job).
+## .github/workflows (the nightly job). Last, the documentation coverage of a fresh parse against its floors
+## (scripts/coverage_floor.json, which only rises).
 LINT_DUCKDB_PATH ?= target/lint.duckdb
 LINT_PROCESSES ?= 2
 lint: setup
@@ -55,6 +56,8 @@ lint: setup
 	$(BIN)/actionlint
 	mkdir -p target
 	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(BIN)/sqlfluff lint --processes $(LINT_PROCESSES) models tests
+	DBT_DUCKDB_PATH=$(LINT_DUCKDB_PATH) $(DBT) parse --quiet --target-path target/lint
+	$(BIN)/python scripts/check_project.py target/lint/manifest.json --coverage
 
 ## The fast checks: the lint, dbt build (data and unit tests) on the demo, then pytest on PYTEST_WORKERS
 ## processes (pytest-xdist), leaving out the tests marked `slow` (make test-slow). A file's tests stay on one
