@@ -46,6 +46,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 from identity_stitching.export_ledger import FILE_NAME, KINDS, check_file, rewritten_digest  # noqa: E402
+from identity_stitching.export_erasure import rewritten_marker  # noqa: E402
 from identity_stitching.push.acks import FILE_NAME as ACK_FILE_NAME  # noqa: E402
 
 # freshness after the build: the loaded tables then hold the raw folder as it is now
@@ -253,7 +254,8 @@ def restore(settings):
         for key in ack_files(settings.exports.list(ACK_PREFIX)):
             if not (settings.export_path / key).exists():
                 settings.exports.get(key, settings.export_path / key)
-    delivered = export_files(settings.exports.list("amplitude"))
+    listed = settings.exports.list("amplitude")
+    delivered = export_files(listed)
     copied = 0
     if settings.exports.local_path() is None:
         for key in delivered:
@@ -261,6 +263,10 @@ def restore(settings):
             if not target.exists():
                 settings.exports.get(key, target)
                 copied += 1
+            # an erasure rewrote the file: its digest comes with it (export_ledger.rewritten_digest)
+            marker_key = Path(key).with_name(rewritten_marker(target).name).as_posix()
+            if marker_key in listed and not rewritten_marker(target).exists():
+                settings.exports.get(marker_key, rewritten_marker(target))
         say(f"export files: {len(delivered)} delivered in {settings.exports}, {copied} copied to {settings.export_path}")
     else:
         say(f"export files: {len(delivered)} in {settings.export_path}")
@@ -338,6 +344,10 @@ def publish(settings):
             if remote[key] == path.stat().st_size:
                 continue
         check_file(path, rewritten or FILE_NAME.match(path.name)["digest"])  # never upload a file that is not whole
+        if rewritten is not None:
+            # the digest beside it first: a runner that lost the database adopts the file only with it
+            marker = rewritten_marker(path)
+            settings.exports.put(marker, Path(key).with_name(marker.name).as_posix())
         settings.exports.put(path, key)
         uploaded.append(key)
     say(f"published {len(uploaded)} new export file(s) to {settings.exports}: {uploaded}")

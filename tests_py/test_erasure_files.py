@@ -5,11 +5,15 @@ must still adopt it when the database is lost, and only thanks to the `.rewritte
 
 import datetime as dt
 import gzip
+import importlib.util
 import json
+import shutil
+import socket
 
 import duckdb
 import pytest
 
+from conftest import PROJECT_ROOT
 from identity_stitching.export_erasure import rewrite_erased_files, rewritten_marker, write_deletion_file
 from identity_stitching.export_files import write_export_file
 from identity_stitching.export_ledger import CorruptExportFile, scan
@@ -84,3 +88,44 @@ def test_the_deletion_file_holds_user_privacy_api_bodies(tmp_path):
     ]
     assert body["device_ids"] == ["dev_1"] and body["erasure_requests"] == ["r1"]
     assert write_deletion_file(session, "deletions", tmp_path, LOAD_TIME, "dpo@example.com").num_rows == 0
+
+
+def test_a_new_runner_restores_a_rewritten_file_with_its_digest(delivered, tmp_path_factory, monkeypatch):
+    """The nightly job publishes a rewritten file to the bucket with its digest, and a runner that lost the
+    database and its folder restores both, so the ledger adopts the file instead of stopping the build."""
+    from moto.server import ThreadedMotoServer
+
+    session, path, export_path = delivered
+    session.execute("delete from events where insert_id = 'id1'")
+    rewrite_erased_files(session, "files", {"events": "events", "identifies": "identifies"})
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        for name, value in {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "testing",
+                            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location("nightly", PROJECT_ROOT / "scripts" / "nightly.py")
+        nightly = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(nightly)
+        nightly.S3Store("s3://amplitude").client.create_bucket(Bucket="amplitude")
+
+        def runner(work):
+            return nightly.Settings({"IDENTITY_STATE_URI": str(work / "state"), "IDENTITY_RAW_URI": str(work / "raw"),
+                                     "IDENTITY_EXPORT_URI": "s3://amplitude/exports", "IDENTITY_WORK_DIR": str(work)})
+
+        first = runner(tmp_path_factory.mktemp("first_runner"))
+        shutil.copytree(export_path / "amplitude", first.work / "exports" / "amplitude")
+        nightly.publish(first)
+
+        second = runner(tmp_path_factory.mktemp("new_runner"))
+        nightly.restore(second)
+        restored = second.export_path / path.relative_to(export_path)
+        table, _ = scan(second.export_path, {})
+    finally:
+        server.stop()
+    assert rewritten_marker(restored).read_text() == rewritten_marker(path).read_text()
+    assert [row["row_count"] for row in table.to_pylist()] == [2]
