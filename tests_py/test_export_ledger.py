@@ -153,6 +153,7 @@ def base(demo_build):
     return {"database": database, "exports": exports, "files": folder_rows(exports)}
 
 
+@pytest.mark.slow  # a state-loss case: builds of a copied demo
 def test_a_lost_database_adopts_the_export_folder(base, tmp_path):
     case = Case(base, tmp_path, keep_database=False)
     output = case.build()
@@ -172,6 +173,7 @@ def test_a_lost_database_adopts_the_export_folder(base, tmp_path):
     assert query(case.database, "select count(*) from intermediate.int_amplitude__adopted_rows") == [(0,)]
 
 
+@pytest.mark.slow  # a state-loss case: builds of a copied demo
 def test_an_older_copy_of_the_database_adopts_the_newer_files(base, tmp_path):
     case = Case(base, tmp_path)
     add_call(case.raw)
@@ -185,6 +187,7 @@ def test_an_older_copy_of_the_database_adopts_the_newer_files(base, tmp_path):
     assert_no_insert_id_twice(case.exports)
 
 
+@pytest.mark.slow  # a state-loss case: builds of a copied demo
 def test_a_lost_export_folder_stops_the_export_and_says_so(base, tmp_path):
     case = Case(base, tmp_path, keep_exports=False)
     before = relation_rows(case.database)
@@ -204,6 +207,7 @@ def test_a_lost_export_folder_stops_the_export_and_says_so(base, tmp_path):
     assert_no_insert_id_twice(case.exports, base["exports"])
 
 
+@pytest.mark.slow  # a state-loss case: builds of a copied demo
 def test_both_lost_exports_everything_again_and_says_so(base, tmp_path):
     case = Case(base, tmp_path, keep_database=False, keep_exports=False)
     output = case.build()
@@ -213,6 +217,7 @@ def test_both_lost_exports_everything_again_and_says_so(base, tmp_path):
     assert sorted(sum(again.values(), [])) == sorted(sum(base["files"].values(), [])), "every row, once more"
 
 
+@pytest.mark.slow  # a state-loss case: builds of a copied demo
 def test_a_temporary_file_of_a_killed_writer_is_deleted_never_counted(base, tmp_path):
     case = Case(base, tmp_path)
     partial = case.exports / "amplitude" / "events" / ".events_20990101T000000000000Z.json.gz.partial"
@@ -224,6 +229,7 @@ def test_a_temporary_file_of_a_killed_writer_is_deleted_never_counted(base, tmp_
     assert_no_insert_id_twice(case.exports)
 
 
+@pytest.mark.slow  # a state-loss case: builds of a copied demo
 def test_a_truncated_file_stops_the_build_and_is_exported_again_once_deleted(base, tmp_path):
     case = Case(base, tmp_path, keep_database=False)
     (events_name,) = [name for name in base["files"] if name.startswith("amplitude/events/")]

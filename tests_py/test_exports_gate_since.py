@@ -25,6 +25,9 @@ from test_exports_exactly_once import (
     add_second_call_file,
 )
 
+# one scenario of many builds (about 2 min of one worker): make test-slow
+pytestmark = pytest.mark.slow
+
 GATED = "intermediate.int_amplitude__gated"
 CANDIDATES = {
     "events": "intermediate.int_amplitude__event_candidates",

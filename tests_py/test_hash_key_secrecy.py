@@ -211,6 +211,7 @@ def test_a_changed_key_stops_the_build_before_any_export(tmp_path):
     assert query(database, "select count(*) from main.identity_hash_keys") == [(1,)]
 
 
+@pytest.mark.slow  # three builds of a copied warehouse
 def test_a_key_change_is_refused_then_allowed_on_a_built_warehouse(keyed, tmp_path):
     """On a copy of the keyed demo: a new key adds no export row or file; allowed, it re-keys every hash."""
     first_key, _, built, built_exports, _, _ = keyed
