@@ -138,6 +138,7 @@ def export_files(exports):
     return sorted(p.relative_to(exports).as_posix() for p in exports.rglob("*.json.gz"))
 
 
+@pytest.mark.slow  # two whole builds of the demo, one held mid-run
 def test_a_second_build_stops_at_once_naming_the_running_one(tmp_path):
     database, exports = tmp_path / "one.duckdb", tmp_path / "exports"
     first = start_build(database, exports, tmp_path / "target_first")

@@ -52,11 +52,13 @@ def upgraded(tmp_path_factory, demo_build):
     return state
 
 
+@pytest.mark.slow  # the upgrade scenario: builds of a copied demo
 def test_the_upgrade_build_passes_and_marks_every_row(upgraded):
     assert upgraded["upgrade"].returncode == 0, upgraded["upgrade"].stdout[-3000:]
     assert upgraded["unmarked"] == {mark: 0 for mark in MARKED}
 
 
+@pytest.mark.slow  # the upgrade scenario: builds of a copied demo
 def test_the_next_run_exports_the_new_call_once(upgraded):
     assert upgraded["next"].returncode == 0, upgraded["next"].stdout[-3000:]
     before, after = upgraded["exported"]
