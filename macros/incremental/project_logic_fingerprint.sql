@@ -26,8 +26,14 @@
     {%- endfor -%}
     {%- set code = texts | join('\n') -%}
     {#- vars that decide no row: permission to change the hash key (the key's
-        own change is in the fingerprint below) -#}
-    {%- set ignored_vars = ['identity__allow_hash_key_change'] -%}
+        own change is in the fingerprint below), and where the raw and export
+        folders are (the loaders keep file paths relative to the raw folder,
+        so a moved folder or a new runner's work directory is no change) -#}
+    {%- set ignored_vars = [
+        'identity__allow_hash_key_change',
+        'identity__raw_path',
+        'identity__export_path',
+    ] -%}
     {%- for name in modules.re.findall("\\bvar\\(\\s*['\"]([A-Za-z0-9_]+)['\"]", code) | unique | sort
         if name not in ignored_vars -%}
         {%- do parts.append('var ' ~ name ~ ' ' ~ tojson(var(name, none))) -%}
