@@ -31,6 +31,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+import path_savings
+
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH_MODELS = (
     "int_identity_components_unguarded", "int_identity_components_guarded", "int_identity_components",
@@ -465,6 +467,8 @@ def main(argv=None):
     parser.add_argument("--markdown", default=str(ROOT / "BENCHMARKS.md"), help="where to write the report")
     parser.add_argument("--note", action="append", default=[], help="a line for the report's notes")
     parser.add_argument("--skip-incremental", action="store_true", help="measure the full build only")
+    parser.add_argument("--path-savings", action="store_true",
+                        help="also run the incremental build once per stateful model with its state cleared")
     args = parser.parse_args(argv)
 
     work = Path(args.work)
@@ -499,6 +503,9 @@ def main(argv=None):
     record["full_build"] = full
     say(f"full build: {full['seconds']:.1f} s, exit {full['exit_code']}, peak {full['peak_rss_bytes'] / 2**30:.2f} GB")
 
+    state_paths = [database, run_dir / "exports", target]
+    saved = path_savings.snapshot(run_dir, state_paths) if args.path_savings else None
+
     say("scipy on the same edges")
     record["scipy"] = scipy_reference(database)
     say(f"scipy: {record['scipy']['seconds']:.2f} s on {record['scipy']['edges']:,} edges")
@@ -522,6 +529,13 @@ def main(argv=None):
         inc["summary"] = summarize_build(inc)
         record["incremental_build"] = inc
         say(f"incremental build: {inc['seconds']:.1f} s, exit {inc['exit_code']}")
+        if saved:
+            rows = path_savings.measure(
+                database, saved, state_paths,
+                lambda label: dbt_build(database, live, run_dir / "exports", target, logs, label), inc, say)
+            record["path_savings"] = rows
+            (run_dir / "path_savings.md").write_text(path_savings.markdown(rows, inc["seconds"]) + "\n")
+            say(f"path savings: {run_dir / 'path_savings.md'}")
 
     record["graph_seconds"] = model_seconds(full, GRAPH_MODELS)
     record["phone_parsing_seconds"] = model_seconds(full, ("stg_identifiers__phones_e164",))
