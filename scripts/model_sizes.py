@@ -40,8 +40,9 @@ def plumbing_lines(text):
         in_branch = any(stack)
         for match in IF_OPEN.finditer(line):
             stack.append(bool(APPEND_CONDITION.search(match.group(1))))
-        if ELSE.search(line) and stack:
-            stack[-1] = False
+        other = ELSE.search(line)
+        if other and stack:  # an elif on the incremental run is plumbing too; an else is the rebuild's rule
+            stack[-1] = bool(APPEND_CONDITION.search(other.group(1)))
         if in_branch or any(stack) or STATE_TOKENS.search(line):
             plumbing.add(index)
         for _ in IF_CLOSE.finditer(line):
