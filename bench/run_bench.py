@@ -469,6 +469,8 @@ def main(argv=None):
     parser.add_argument("--skip-incremental", action="store_true", help="measure the full build only")
     parser.add_argument("--path-savings", action="store_true",
                         help="also run the incremental build once per stateful model with its state cleared")
+    parser.add_argument("--path-savings-models", default="",
+                        help="with --path-savings: only these models (comma-separated)")
     args = parser.parse_args(argv)
 
     work = Path(args.work)
@@ -532,7 +534,8 @@ def main(argv=None):
         if saved:
             rows = path_savings.measure(
                 database, saved, state_paths,
-                lambda label: dbt_build(database, live, run_dir / "exports", target, logs, label), inc, say)
+                lambda label: dbt_build(database, live, run_dir / "exports", target, logs, label), inc, say,
+                only=[name for name in args.path_savings_models.split(",") if name])
             record["path_savings"] = rows
             (run_dir / "path_savings.md").write_text(path_savings.markdown(rows, inc["seconds"]) + "\n")
             say(f"path savings: {run_dir / 'path_savings.md'}")
