@@ -10,11 +10,7 @@
    this run rebuilds it (the sweep runs after this model, staging after the
    sweep), so that privacy_erasure_splits can tell which identifiers the
    erasure moved to another person. Hashes and ids only. #}
-{%- set clustered = adapter.get_relation(
-    database=target.database,
-    schema=graph.nodes['model.' ~ project_name ~ '.int_identifiers_clustered'].schema,
-    identifier='int_identifiers_clustered',
-) if execute else none %}
+{%- set clustered = last_build_relation('int_identifiers_clustered') %}
 with
 
 tombstones as (
