@@ -6,18 +6,6 @@
    them with the load time of their file's name, so the next files continue
    from there and no insert_id is written twice. The export relations are
    read by name, as the gate reads them: their state before this run. #}
-{%- set folder = load_relation(ref('int_amplitude__export_folder'))
-    if execute else none -%}
-{%- set files = [] -%}
-{%- if folder is not none -%}
-    {%- set found = run_query(
-        'select file_path from ' ~ folder
-        ~ ' where is_in_folder and not is_recorded order by 1'
-    ) -%}
-    {%- for row in found.rows -%}
-        {%- do files.append(dbt.string_literal(row[0])) -%}
-    {%- endfor -%}
-{%- endif -%}
 {%- set exported = {} -%}
 {%- for kind in ['events', 'identifies'] -%}
     {%- do exported.update({kind: adapter.get_relation(
@@ -34,39 +22,10 @@ export_files as (
 
 ),
 
-{# read_json(filename) gives each row's file, as listed #}
+{# the rows of those files, each with its file as listed (filename) #}
 file_rows as (
 
-    {%- if files %}
-
-    select * from read_json(
-        [{{ files | join(', ') }}],
-        format = 'newline_delimited',
-        compression = 'gzip',
-        filename = true,
-        columns = {
-            insert_id: 'varchar',
-            event_type: 'varchar',
-            user_id: 'varchar',
-            device_id: 'varchar',
-            time: 'bigint',
-            event_properties: 'json',
-            user_properties: 'json'
-        }
-    )
-    {%- else %}
-
-    select
-        null::varchar as insert_id, -- noqa: RF04
-        null::varchar as event_type,
-        null::varchar as user_id,
-        null::varchar as device_id,
-        null::bigint as time, -- noqa: RF04
-        null::json as event_properties,
-        null::json as user_properties,
-        null::varchar as filename
-    where false
-    {%- endif %}
+    {{ amplitude_unrecorded_file_rows_sql() }}
 
 ),
 

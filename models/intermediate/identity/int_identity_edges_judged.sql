@@ -13,69 +13,32 @@
    In a component holding at most one user nothing is refused, so there the
    persons are the plain connected components of the evidence: only the
    edges of the unguarded components holding two or more users
-   (int_identity_components_conflicted) are judged; every other edge is
-   accepted as it is (at 10M touches, a few hundred of 5.5M edges are
-   judged). #}
+   (int_identity_edges_oriented) are judged; every other edge is accepted
+   as it is (at 10M touches, a few hundred of 5.5M edges are judged). #}
 {# A view: its readers are the guarded components (the accepted edges of
    the conflicted components), identity_conflicts (the refused ones) and two
    tests; writing 5.5M edges each run cost 2 s, on the critical path at 10M
-   touches. int_identity_edges is read twice, as the table: DuckDB would
-   materialize a CTE read twice, every edge with every column. #}
+   touches. int_identity_edges is read once here and once in
+   int_identity_edges_oriented: DuckDB would materialize a CTE read twice,
+   every edge with every column. #}
 {{ config(materialized='view') }}
-{% set edges = ref('int_identity_edges') %}
 with
 
-identifiers as (
+oriented as (
 
-    select
-        node_id,
-        owner_user_id
-    from {{ ref('int_identifiers') }}
+    select * from {{ ref('int_identity_edges_oriented') }}
 
 ),
 
-islands as (
+edges as (
 
-    select * from {{ ref('int_identity_components_anonymous') }}
+    select * from {{ ref('int_identity_edges') }}
 
 ),
 
 conflicted_nodes as (
 
     {{ conflicted_component_nodes_sql() }}
-
-),
-
-{# both ends of an edge are in one unguarded component #}
-guarded_edges as (
-
-    select edges.*
-    from {{ edges }} as edges
-    inner join conflicted_nodes
-        on edges.node_a = conflicted_nodes.node_id
-
-),
-
-oriented as (
-
-    select
-        guarded_edges.*,
-        identifiers_a.owner_user_id as owner_a_user_id,
-        identifiers_b.owner_user_id as owner_b_user_id,
-        coalesce(islands_a.component_id, islands_b.component_id) as island_id,
-        coalesce(
-            identifiers_a.owner_user_id, identifiers_b.owner_user_id
-        ) as owner_user_id
-
-    from guarded_edges
-    inner join identifiers as identifiers_a
-        on guarded_edges.node_a = identifiers_a.node_id
-    inner join identifiers as identifiers_b
-        on guarded_edges.node_b = identifiers_b.node_id
-    left join islands as islands_a
-        on guarded_edges.node_a = islands_a.node_id
-    left join islands as islands_b
-        on guarded_edges.node_b = islands_b.node_id
 
 ),
 
@@ -155,7 +118,7 @@ final as (
         cast(null as {{ dbt.type_string() }}) as refusal_reason,
         true as is_accepted
 
-    from {{ edges }} as edges
+    from edges
     left join conflicted_nodes
         on edges.node_a = conflicted_nodes.node_id
     where conflicted_nodes.node_id is null
