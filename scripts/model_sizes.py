@@ -5,8 +5,8 @@ Usage: python scripts/model_sizes.py [--over N] [project folder]
 A line is plumbing when it serves the incremental state rather than the model's rule:
 - it is inside the branch of a Jinja `if` taken only on an incremental run (a condition naming
   `scope.mode` = 'append', `is_incremental()` or `since`), the lines of that branch included;
-- or it names the state machinery: the chain's macros (incremental_scope, loaded_since_scope,
-  incremental_chain_config, the write and read marks ...), `{{ this }}`, a relation looked up by name
+- or it names the state machinery: a macro of `macros/incremental/` (incremental_scope,
+  loaded_since_scope, incremental_chain_config, the write and read marks ...), `{{ this }}`, a relation looked up by name
   (adapter.get_relation, load_relation, run_query), a `-- depends_on` edge, a mark column (`_written_at`,
   `_resolved_at`, `_clustered_at`, `_person_changed_at`, `_shared_changed_at`), or an incremental config
   key (unique_key, incremental_strategy, on_schema_change, materialized='incremental').
@@ -19,21 +19,28 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STATE_TOKENS = re.compile(
-    r"incremental_scope|loaded_since_scope|incremental_chain_config|monotonic_write_marker|"
-    r"reached_write_mark|incremental_read_mark|touch_evidence_replaced|identity_records_loaded_since|"
-    r"touches_to_rewrite|identity_edges_|absent_from_this|incremental_unique_guard|amplitude_gate_since|"
-    r"\{\{\s*this\s*\}\}|get_relation|load_relation|run_query|--\s*depends_on|"
-    r"_written_at|_resolved_at|_clustered_at|_person_changed_at|_shared_changed_at|"
+MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)\s*\(")
+OTHER_STATE_TOKENS = (
+    r"\{\{\s*this\s*\}\}|get_relation|load_relation|last_build_relation|run_query|--\s*depends_on|"
+    r"_written_at|_resolved_at|_clustered_at|_person_changed_at|_shared_changed_at|amplitude_gate_since|"
     r"unique_key|incremental_strategy|on_schema_change|materialized\s*=\s*'incremental'"
 )
+
+
+def state_tokens(project):
+    """The names of the incremental mechanism's macros (macros/incremental/) and the other state tokens."""
+    names = sorted({name for path in (project / "macros" / "incremental").glob("*.sql")
+                    for name in MACRO.findall(path.read_text())})
+    return re.compile(r"\b(" + "|".join(names) + r")\b|" + OTHER_STATE_TOKENS)
+
+
 APPEND_CONDITION = re.compile(r"scope\.mode\s*==\s*'append'|is_incremental\(\)|since is not none")
 IF_OPEN = re.compile(r"\{%-?\s*if\b(.*?)-?%\}")
 IF_CLOSE = re.compile(r"\{%-?\s*endif\s*-?%\}")
 ELSE = re.compile(r"\{%-?\s*(else|elif\b.*?)\s*-?%\}")
 
 
-def plumbing_lines(text):
+def plumbing_lines(text, tokens):
     """The indexes of the plumbing lines of a model's text."""
     plumbing, stack = set(), []  # stack: is each open `if` branch an incremental-only branch?
     for index, line in enumerate(text.splitlines()):
@@ -43,7 +50,7 @@ def plumbing_lines(text):
         other = ELSE.search(line)
         if other and stack:  # an elif on the incremental run is plumbing too; an else is the rebuild's rule
             stack[-1] = bool(APPEND_CONDITION.search(other.group(1)))
-        if in_branch or any(stack) or STATE_TOKENS.search(line):
+        if in_branch or any(stack) or tokens.search(line):
             plumbing.add(index)
         for _ in IF_CLOSE.finditer(line):
             if stack:
@@ -52,12 +59,12 @@ def plumbing_lines(text):
 
 
 def sizes(project):
-    rows = []
+    rows, tokens = [], state_tokens(project)
     for path in sorted((project / "models").rglob("*.sql")):
         text = path.read_text()
         lines = len(text.splitlines())
         rows.append({"model": path.stem, "path": str(path.relative_to(project)), "lines": lines,
-                     "plumbing": len(plumbing_lines(text))})
+                     "plumbing": len(plumbing_lines(text, tokens))})
     return rows
 
 
