@@ -1,6 +1,6 @@
 """Lines per model and the share of them that is plumbing, as a Markdown table.
 
-Usage: python scripts/model_sizes.py [--over N] [project folder]
+Usage: python scripts/model_sizes.py [--over N] [--edges target/manifest.json] [project folder]
 
 A line is plumbing when it serves the incremental state rather than the model's rule:
 - it is inside the branch of a Jinja `if` taken only on an incremental run (a condition naming
@@ -11,9 +11,13 @@ A line is plumbing when it serves the incremental state rather than the model's 
   `_resolved_at`, `_clustered_at`, `_person_changed_at`, `_shared_changed_at`), or an incremental config
   key (unique_key, incremental_strategy, on_schema_change, materialized='incremental').
 Comments count as lines of the model, and as plumbing only inside a plumbing branch.
+
+--edges reads the manifest of a build (compiled SQL) and lists the model-to-model edges whose parent the
+model's compiled SQL never names: edges that exist only for hooks or Jinja reading state at run time.
 """
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -68,11 +72,37 @@ def sizes(project):
     return rows
 
 
+def state_only_edges(manifest_path):
+    """(edges between project models, [(parent, child)] whose parent the child's compiled SQL never names)."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    models = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    edges, state_only = 0, []
+    for node in models.values():
+        code = "\n".join(line for line in (node.get("compiled_code") or "").splitlines()
+                         if not line.strip().startswith("-- depends_on"))
+        for parent in node["depends_on"]["nodes"]:
+            if parent not in models:
+                continue
+            edges += 1
+            if not node.get("compiled_code"):
+                continue
+            if not re.search(r"\b" + re.escape(models[parent]["alias"] or models[parent]["name"]) + r"\b", code):
+                state_only.append((models[parent]["name"], node["name"]))
+    return edges, sorted(state_only)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("project", nargs="?", default=str(ROOT))
     parser.add_argument("--over", type=int, default=0, help="list only the models with more lines than this")
+    parser.add_argument("--edges", help="a built manifest.json: list the edges that exist only for state")
     args = parser.parse_args(argv)
+    if args.edges:
+        edges, state_only = state_only_edges(args.edges)
+        for parent, child in state_only:
+            print(f"{parent} -> {child}")
+        print(f"{len(state_only)} of {edges} model-to-model edges are not named in the child's compiled SQL")
+        return 0
     rows = sizes(Path(args.project))
     total, total_plumbing = sum(r["lines"] for r in rows), sum(r["plumbing"] for r in rows)
     print("| model | lines | plumbing lines | plumbing share |")
