@@ -1,4 +1,4 @@
-{#- The body of a CTE listing the records whose edges an append of
+{#- A select of the records (record_id) whose edges an append of
     int_identity_edges recomputes: those int_identifiers_unioned rewrote,
     and those holding an identifier whose shared verdict changed since the
     model's last build (a shared identifier links nothing, so the record's

@@ -1,6 +1,6 @@
 {# One row per record and identifier: the evidence of the identity graph.
-   A record is a touch or a product user; every identifier in it co-occurs
-   with every other. Incremental on DuckDB: a run writes the evidence of
+   A record is a touch or a product user (int_app__user_identifiers); every
+   identifier in it co-occurs with every other. Incremental on DuckDB: a run writes the evidence of
    the touches written since the last build and of the users with new rows,
    replacing each such record's rows. _loaded_at is the newest load of the
    record's rows (any row of a user's), so the rows an append wrote are
@@ -24,40 +24,12 @@ touches as (
 
 ),
 
-{# every row of a user counts, a rejected one too: it makes an append
-   write the user's record again #}
-user_loads as (
+{# a product user's record: its user id, email and phone #}
+user_identifiers as (
 
-    select
-        user_id,
-        max(_loaded_at) as record_loaded_at
-
-    from {{ ref('stg_app__users') }}
-    group by 1
-
-),
-
-users as (
-
-    select
-        stg_app__users.*,
-        user_loads.record_loaded_at
-
-    from {{ ref('stg_app__users') }} as stg_app__users
-    inner join user_loads
-        on stg_app__users.user_id = user_loads.user_id
-    where stg_app__users.row_rejection_reason is null
-    {%- if scope.mode == 'append' %}
-        and {{ loaded_since_scope(scope, 'user_loads.record_loaded_at') }}
-    {%- endif %}
-    qualify
-        row_number() over (
-            partition by stg_app__users.user_id
-            order by
-                stg_app__users.created_at,
-                stg_app__users.source_file,
-                stg_app__users.source_row_number
-        ) = 1
+    select *
+    from {{ ref('int_app__user_identifiers') }}
+    where {{ loaded_since_scope(scope) }}
 
 ),
 
@@ -97,59 +69,6 @@ touch_phones as (
 
 ),
 
-user_ids as (
-
-    select
-        'user:' || user_id as record_id,
-        source_system,
-        'user_id' as identifier_type,
-        {{ hash_identifier('user_id') }} as identifier_sha256,
-        user_id,
-        cast(null as {{ dbt.type_string() }}) as name_sha256,
-        false as is_role_address,
-        created_at as observed_at,
-        record_loaded_at as _loaded_at
-
-    from users
-
-),
-
-user_emails as (
-
-    select
-        'user:' || user_id as record_id,
-        source_system,
-        'email' as identifier_type,
-        email_sha256 as identifier_sha256,
-        cast(null as {{ dbt.type_string() }}) as user_id,
-        cast(null as {{ dbt.type_string() }}) as name_sha256,
-        coalesce(is_role_email, false) as is_role_address,
-        created_at as observed_at,
-        record_loaded_at as _loaded_at
-
-    from users
-    where email_sha256 is not null
-
-),
-
-user_phones as (
-
-    select
-        'user:' || user_id as record_id,
-        source_system,
-        'phone' as identifier_type,
-        phone_sha256 as identifier_sha256,
-        cast(null as {{ dbt.type_string() }}) as user_id,
-        cast(null as {{ dbt.type_string() }}) as name_sha256,
-        false as is_role_address,
-        created_at as observed_at,
-        record_loaded_at as _loaded_at
-
-    from users
-    where phone_sha256 is not null
-
-),
-
 final as (
 
     select
@@ -162,11 +81,7 @@ final as (
         union all
         select * from touch_phones
         union all
-        select * from user_ids
-        union all
-        select * from user_emails
-        union all
-        select * from user_phones
+        select * from user_identifiers
     ) as unioned
 
 )
