@@ -23,6 +23,8 @@ STATE_TOKENS = re.compile(
     r"incremental_scope|loaded_since_scope|incremental_chain_config|monotonic_write_marker|"
     r"reached_write_mark|incremental_read_mark|touch_evidence_replaced|identity_records_loaded_since|"
     r"touches_to_rewrite|identity_edges_|absent_from_this|incremental_unique_guard|amplitude_gate_since|"
+    r"touches_to_resolve_scope|touch_identifiers_scope|persons_to_write|delete_keys_gone_from|"
+    r"clustered_identifiers_to_write|"
     r"\{\{\s*this\s*\}\}|get_relation|load_relation|run_query|--\s*depends_on|"
     r"_written_at|_resolved_at|_clustered_at|_person_changed_at|_shared_changed_at|"
     r"unique_key|incremental_strategy|on_schema_change|materialized\s*=\s*'incremental'"
