@@ -7,30 +7,19 @@
    not move an anchor. The person's Amplitude device_id is the anchor's
    hash.
    Incremental on DuckDB: every row is computed, but a run writes only the
-   identifiers that are new or whose row changed, marked with
-   _clustered_at, and deletes those gone from int_identifiers.
-   _person_changed_at moves only when the identifier's person, device_id or
-   user_id does, so int_touches_resolved re-resolves the touches of those
-   few identifiers, not of every shared phone whose counts (in its
-   shared_reason) moved. #}
+   identifiers that are new or whose row changed, marked with _clustered_at
+   (clustered_identifiers_to_write), and deletes those gone from
+   int_identifiers. _person_changed_at moves only when the identifier's
+   person, device_id or user_id does. #}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='identifier_id',
     on_schema_change='sync_all_columns',
     post_hook=[
-        "{% if is_incremental() %}delete from {{ this }} as kept where not exists ("
-        ~ "select 1 from {{ ref('int_identifiers') }} as current_identifiers"
-        ~ " where current_identifiers.identifier_id = kept.identifier_id"
-        ~ "){% endif %}",
+        "{{ delete_keys_gone_from('int_identifiers', 'identifier_id') }}",
     ],
 ) }}
-{% set compared_columns = [
-    'person_id', 'device_id', 'user_id', 'owner_user_id', 'node_id',
-    'identifier_type', 'identifier_sha256', 'anchor_identifier_id',
-    'hash_version', 'shared_reason', 'is_shared', 'first_seen_at',
-    'person_registered_at',
-] %}
 with
 
 identifiers as (
@@ -139,26 +128,10 @@ final as (
         on clustered.component_id = component_users.component_id
 
 )
-{# a table from before the marks existed is written whole, once #}
-{% if incremental_has_column('_clustered_at')
-    and incremental_has_column('_person_changed_at') %}
-select
-    final.* exclude (_person_changed_at),
-    case
-        when final.person_id = previous.person_id
-            and final.device_id is not distinct from previous.device_id
-            and final.user_id is not distinct from previous.user_id
-            then previous._person_changed_at
-        else final._person_changed_at
-    end as _person_changed_at
-
-from final
-left join {{ this }} as previous
-    on final.identifier_id = previous.identifier_id
-where previous.identifier_id is null
-    {%- for column in compared_columns %}
-    or final.{{ column }} is distinct from previous.{{ column }}
-    {%- endfor %}
-{% else %}
-select * from final
-{% endif %}
+{# compared: every column but the key and the marks #}
+{{ clustered_identifiers_to_write('final', [
+    'person_id', 'device_id', 'user_id', 'owner_user_id', 'node_id',
+    'identifier_type', 'identifier_sha256', 'anchor_identifier_id',
+    'hash_version', 'shared_reason', 'is_shared', 'first_seen_at',
+    'person_registered_at',
+]) }}

@@ -1,20 +1,12 @@
 {# One row per person. Incremental on DuckDB: a run recomputes the persons
-   that can have changed and deletes those gone from
-   int_identifiers_clustered. A person changes when an identifier row of it
-   was written since the last build (a merge, a split's new side, a new or
-   re-judged identifier; a new signup time too: it is the first sight of
-   the user_id identifier, see int_identifiers_unioned), when a touch of it
-   was written (a new touch, or one that moved to it), or when it lost
-   identifiers (its count differs; the identifiers it lost, and their
-   touches, are now another person's). #}
+   that can have changed (persons_to_write_cte: a merge, a split, a new
+   signup, a touch written, identifiers lost) and deletes those gone from
+   int_identifiers_clustered. #}
 {{ config(**incremental_chain_config(
     touch_staging_models() + ['stg_app__users'],
     unique_key='person_id',
     post_hooks=[
-        "{% if is_incremental() %}delete from {{ this }} as kept"
-        ~ " where not exists (select 1 from"
-        ~ " {{ ref('int_identifiers_clustered') }} as current_identifiers"
-        ~ " where current_identifiers.person_id = kept.person_id){% endif %}",
+        "{{ delete_keys_gone_from('int_identifiers_clustered', 'person_id') }}",
     ],
     read_marks={
         'identifier_mark': ['int_identifiers_clustered', '_clustered_at'],
@@ -22,60 +14,20 @@
     },
 )) }}
 {% set scope = incremental_scope() %}
-{% set identifier_mark = incremental_read_mark(scope, 'identifier_mark') %}
-{% set touch_mark = incremental_read_mark(scope, 'touch_mark') %}
-{% set narrowed = scope.mode == 'append'
-    and identifier_mark is not none and touch_mark is not none %}
 with
-{% if narrowed %}
-
-{# one pass over the identifiers: each person's count and newest write #}
-identifier_states as (
-
-    select
-        person_id,
-        count(*) as identifier_count,
-        max(_clustered_at) as last_written_at
-
-    from {{ ref('int_identifiers_clustered') }}
-    group by 1
-
-),
-
-persons_to_write as (
-
-    select identifier_states.person_id
-    from identifier_states
-    left join {{ this }} as previous
-        on identifier_states.person_id = previous.person_id
-    where identifier_states.last_written_at > {{ identifier_mark }}
-        or previous.identifier_count
-        is distinct from identifier_states.identifier_count
-
-    union
-
-    select person_id
-    from {{ ref('int_touches_resolved') }}
-    where _resolved_at > {{ touch_mark }}
-
-),
-{% endif %}
+{{- persons_to_write_cte(scope) }}
 
 clustered as (
 
     select * from {{ ref('int_identifiers_clustered') }}
-    {%- if narrowed %}
-    where person_id in (select person_id from persons_to_write)
-    {%- endif %}
+    where {{ persons_to_write_scope(scope) }}
 
 ),
 
 touches as (
 
     select * from {{ ref('int_touches_resolved') }}
-    {%- if narrowed %}
-    where person_id in (select person_id from persons_to_write)
-    {%- endif %}
+    where {{ persons_to_write_scope(scope) }}
 
 ),
 
