@@ -4,13 +4,18 @@
     rows). Returns {'mode': 'rebuild' | 'append', 'watermark': timestamp
     literal or none}:
     - 'rebuild': every row again (first build, --full-refresh, no state, a
-      change of project_logic_fingerprint(), or rows of its roots loaded at
-      or before the watermark that changed: a file removed, replaced or
-      re-saved, since the loaders give a re-loaded file a new _loaded_at);
+      change of project_logic_fingerprint(), a parent of the chain rebuilt
+      since, or rows of its roots loaded at or before the watermark that
+      changed: a file removed, replaced or re-saved, since the loaders give
+      a re-loaded file a new _loaded_at);
     - 'append': only what rows loaded after the watermark reach.
     The roots are the models named in meta.incremental_roots, whose rows
-    carry _loaded_at. On engines other than DuckDB these models are tables:
-    always 'rebuild'. -#}
+    carry _loaded_at: the watermark is their newest. A root outside the
+    chain (a loader, stg_app__users) is checked by counting its rows up to
+    the watermark; a parent in the chain (any model this one refs that is
+    built with incremental_chain_config) by its generation, which a
+    rebuild renews: its rebuild rebuilds this model. On engines other than
+    DuckDB these models are tables: always 'rebuild'. -#}
 {% macro incremental_scope() %}
     {%- set rebuild = {'mode': 'rebuild', 'watermark': none} -%}
     {%- if not execute or target.type != 'duckdb' or not is_incremental() -%}
@@ -20,6 +25,9 @@
     {%- if state is none or state.get('fingerprint') != project_logic_fingerprint() -%}
         {{ return(rebuild) }}
     {%- endif -%}
+    {%- if incremental_parent_generations() != state.get('parents') -%}
+        {{ return(rebuild) }}
+    {%- endif -%}
     {%- set counted = run_query(
         'select ' ~ incremental_scope_count_sql(state.get('watermark'))
     ).columns[0].values()[0] -%}
@@ -27,6 +35,25 @@
         {{ return(rebuild) }}
     {%- endif -%}
     {{ return({'mode': 'append', 'watermark': state.get('watermark'), 'state': state}) }}
+{% endmacro %}
+
+{#- Whether the model `node_id` names is built with incremental_chain_config. -#}
+{% macro is_chain_model(node_id) %}
+    {%- set node = graph.nodes.get(node_id) -%}
+    {{ return(node is not none and 'incremental_roots' in (node.config.get('meta') or {})) }}
+{% endmacro %}
+
+{#- {parent model: its generation} for every parent of this model in the
+    chain, as their comments hold them now (none for a parent with no state:
+    this model then rebuilds). -#}
+{% macro incremental_parent_generations() %}
+    {%- set generations = {} -%}
+    {%- for node_id in model.depends_on.nodes if is_chain_model(node_id) -%}
+        {%- set name = graph.nodes[node_id].name -%}
+        {%- set parent_state = incremental_scope_state(ref(name)) -%}
+        {%- do generations.update({name: parent_state.get('generation') if parent_state else none}) -%}
+    {%- endfor -%}
+    {{ return(generations) }}
 {% endmacro %}
 
 {#- For an append: the mark (a SQL timestamp literal) up to which the model
@@ -57,11 +84,12 @@
     {{ return(state if state is mapping else none) }}
 {% endmacro %}
 
-{#- A SQL expression: the number of root rows loaded at or before
-    `watermark` (all of them when it is none). -#}
+{#- A SQL expression: the number of rows of the roots outside the chain
+    loaded at or before `watermark` (all of them when it is none). -#}
 {% macro incremental_scope_count_sql(watermark) %}
     {%- set counts = [] -%}
-    {%- for name in config.get('meta', {}).get('incremental_roots', []) -%}
+    {%- for name in config.get('meta', {}).get('incremental_roots', [])
+        if not is_chain_model('model.' ~ project_name ~ '.' ~ name) -%}
         {%- do counts.append(
             '(select count(*) from ' ~ engine_ref(name)
             ~ (' where _loaded_at <= ' ~ dbt.string_literal(watermark) ~ '::timestamp' if watermark else '')
@@ -92,7 +120,9 @@
 
 {#- Post-hook (inside the model's transaction): the state the next run
     compares against. Every root row is in the table now, so the watermark
-    is the newest _loaded_at of the roots and root_rows counts them all. -#}
+    is the newest _loaded_at of the roots and root_rows counts them all. A
+    rebuild starts a new generation (this run's invocation id), which the
+    models reading this one compare with the one they recorded. -#}
 {% macro incremental_scope_commit() %}
     {%- if execute and target.type == 'duckdb' -%}
         {%- set maxima = [] -%}
@@ -110,8 +140,13 @@
             'select cast(greatest(' ~ (maxima | join(', ')) ~ ') as varchar), '
             ~ incremental_scope_count_sql(none) ~ (mark_sql | join(''))
         ) -%}
+        {%- set scope = incremental_scope() -%}
         {%- set state = {
             'fingerprint': project_logic_fingerprint(),
+            'generation': scope.state.generation
+                if scope.mode == 'append' and scope.state.get('generation')
+                else invocation_id,
+            'parents': incremental_parent_generations(),
             'watermark': found.columns[0].values()[0],
             'root_rows': found.columns[1].values()[0] | int,
         } -%}
