@@ -86,7 +86,8 @@ def state_only_edges(manifest_path):
             edges += 1
             if not node.get("compiled_code"):
                 continue
-            if not re.search(r"\b" + re.escape(models[parent]["alias"] or models[parent]["name"]) + r"\b", code):
+            name = re.escape(models[parent]["alias"] or models[parent]["name"])
+            if not re.search(r"(\b|__dbt__cte__)" + name + r"\b", code):  # an ephemeral parent is a CTE
                 state_only.append((models[parent]["name"], node["name"]))
     return edges, sorted(state_only)
 

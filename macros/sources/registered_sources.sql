@@ -14,9 +14,10 @@
     {{ return(sources) }}
 {% endmacro %}
 
-{#- The staging models of the touch sources: the roots of the touch chain. -#}
-{% macro touch_staging_models() %}
-    {{ return(registered_sources('touch') | map(attribute='staging_model') | list) }}
+{#- The models of the touch sources whose rows are in the touch contract:
+    what int_touches_unioned stacks. -#}
+{% macro touch_models() %}
+    {{ return(registered_sources('touch') | map(attribute='touch_model') | list) }}
 {% endmacro %}
 
 {#- The base loaders whose rows carry a raw value of `kind` ('email' or

@@ -11,7 +11,7 @@
    count changed. Node ids stay what they were; a new identifier takes the
    next free one. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models() + ['stg_app__users'],
+    ['int_identifiers_unioned'],
     unique_key='identifier_id',
     post_hooks=['delete from {{ this }} where record_count = 0'],
 )) }}

@@ -6,8 +6,10 @@
    record's rows (any row of a user's), so the rows an append wrote are
    those loaded after its watermark, which a scan finds from the row groups'
    min/max alone. #}
+{# stg_app__users is a root for its rows' count: a removed users file
+   rebuilds #}
 {{ config(**incremental_chain_config(
-    touch_staging_models() + ['stg_app__users'],
+    ['int_touches_unioned', 'stg_app__users'],
     unique_key='record_id',
     unique_guard={
         'columns': ['record_id', 'identifier_id'], 'written': '_written_at'

@@ -11,7 +11,7 @@
    changed, and the self-loops of identifiers new or changed; the pre-hook
    deletes the rows they replace. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models() + ['stg_app__users'],
+    ['int_identifiers_unioned'],
     pre_hooks=['{{ identity_edges_delete_replaced() }}'],
     read_marks={'shared_verdicts': ['int_identifiers', '_shared_changed_at']},
 )) }}

@@ -11,7 +11,7 @@
    run writes: the export gate reads only the rows written since it last
    ran. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models(),
+    ['int_touches_unioned'],
     unique_key='touch_id',
     unique_guard={'columns': ['touch_id'], 'written': '_resolved_at'},
     read_marks={

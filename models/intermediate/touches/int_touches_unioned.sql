@@ -6,7 +6,7 @@
    Incremental on DuckDB: a run recomputes only the touches that rows of
    newly loaded files reach, each chosen again among all its rows. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models(),
+    touch_models(),
     unique_key='touch_id',
     unique_guard={'columns': ['touch_id'], 'written': '_written_at'},
 )) }}

@@ -4,7 +4,7 @@
    the touches of the pairs that rows of newly loaded files reach, and they
    replace the old by touch_id (adding rows never removes a touch). #}
 {{ config(**incremental_chain_config(
-    ['stg_zoom__webinar_attendees'], unique_key='touch_id'
+    ['int_zoom__occasion_attendees'], unique_key='touch_id'
 )) }}
 {% set scope = incremental_scope() %}
 with

@@ -3,7 +3,7 @@
    signup, a touch written, identifiers lost) and deletes those gone from
    int_identifiers_clustered. #}
 {{ config(**incremental_chain_config(
-    touch_staging_models() + ['stg_app__users'],
+    ['int_touches_resolved'],
     unique_key='person_id',
     post_hooks=[
         "{{ delete_keys_gone_from('int_identifiers_clustered', 'person_id') }}",

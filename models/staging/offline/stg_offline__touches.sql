@@ -1,6 +1,6 @@
 {# Incremental on DuckDB: a run stages only the rows of files loaded since
    the last build (incremental_scope). #}
-{{ config(**incremental_chain_config(['base_offline__touch_rows'])) }}
+{{ config(**incremental_chain_config(['stg_offline__touch_records'])) }}
 {% set scope = incremental_scope() %}
 with
 
