@@ -113,12 +113,24 @@ def check_exports_contracted(model):
     return None
 
 
+MAX_MODEL_LINES = 150
+
+
+def check_model_size(model):
+    """A model reads as its rule: a step of its own becomes a model, plumbing a macro (CONTRIBUTING.md)."""
+    lines = len((model.get("raw_code") or "").splitlines())
+    if lines > MAX_MODEL_LINES:
+        return f"{lines} lines, more than {MAX_MODEL_LINES}: split a step into its own model or a macro"
+    return None
+
+
 RULES = {
     "primary_key": lambda model, tests: check_primary_key(model, tests),
     "description": lambda model, tests: check_description(model),
     "folder_prefix": lambda model, tests: check_folder_prefix(model),
     "no_pii_outside_staging": lambda model, tests: check_no_pii_outside_staging(model),
     "exports_contracted": lambda model, tests: check_exports_contracted(model),
+    "model_size": lambda model, tests: check_model_size(model),
 }
 
 

@@ -28,3 +28,10 @@ def test_a_model_without_grain_is_caught(manifest):
     model = next(iter(check_project.project_models(manifest)))
     broken = dict(model, description="Some table.")
     assert check_project.check_description(broken)
+
+
+def test_a_model_over_the_line_limit_is_caught(manifest):
+    model = next(iter(check_project.project_models(manifest)))
+    limit = check_project.MAX_MODEL_LINES
+    assert check_project.check_model_size(dict(model, raw_code="select 1\n" * limit)) is None
+    assert check_project.check_model_size(dict(model, raw_code="select 1\n" * (limit + 1)))
