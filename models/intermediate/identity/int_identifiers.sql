@@ -10,8 +10,9 @@
     unique_key='identifier_id',
     post_hooks=['delete from {{ this }} where record_count = 0'],
 )) }}
-{# an append reads which touches were rewritten from here #}
+{# an append reads which touches and users were rewritten from these #}
 -- depends_on: {{ ref('int_touches_unioned') }}
+-- depends_on: {{ ref('stg_app__users') }}
 {% set scope = incremental_scope() %}
 {# The evidence is read as the table, not a CTE: DuckDB materializes a CTE
    read more than once, with every column (16M rows at 10M touches). An
