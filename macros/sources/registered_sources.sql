@@ -20,16 +20,6 @@
     {{ return(registered_sources('touch') | map(attribute='touch_model') | list) }}
 {% endmacro %}
 
-{#- The base loaders whose rows carry a raw value of `kind` ('email' or
-    'phone'): the roots of that identifier's lookup. -#}
-{% macro identifier_source_models(kind) %}
-    {%- set models = [] -%}
-    {%- for source in registered_sources() if source[kind] -%}
-        {%- do models.append(source.base_model) -%}
-    {%- endfor -%}
-    {{ return(models) }}
-{% endmacro %}
-
 {#- The event types a source's touches can have (the values of its
     event_types vars). -#}
 {% macro registered_event_types() %}

@@ -2,10 +2,8 @@
    phone, from the first of its accepted rows (by created_at, then file and
    row), in the columns of the graph's evidence (int_identifiers_unioned,
    which stacks these rows by position). _loaded_at is the newest load of any
-   row of the user's, so that a new row rewrites the whole record. A view:
-   int_identifiers_unioned reads it once, the users loaded since its last
-   build in an append. #}
-{{ config(materialized='view') }}
+   row of the user's, so that a new row rewrites the whole record. A table,
+   not a view: it hashes, and a view would hash in its reader's session. #}
 with
 
 {# every row of a user counts, a rejected one too: it makes an append of

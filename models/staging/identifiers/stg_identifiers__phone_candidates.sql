@@ -1,9 +1,7 @@
 {# Every distinct (raw phone, region hint) of every source, parsed once.
-   Incremental on DuckDB: a run adds the pairs first seen in rows loaded
-   since its last build (a removed file, or a changed seed, macro or var,
-   rebuilds it), like stg_identifiers__emails. #}
-{{ config(**incremental_chain_config(identifier_source_models('phone'))) }}
-{% set scope = incremental_scope() %}
+   A table, rebuilt on every run: its incremental path saved nothing
+   measurable (docs/incremental.md); the parse cache
+   (stg_identifiers__phones_e164) is what spares the work. #}
 with
 
 country_regions as (
@@ -32,7 +30,6 @@ unioned as (
         = lower(country_regions.country_region_name)
     {% endif %}
     where source_rows.load_error is null
-        and {{ loaded_since_scope(scope, 'source_rows._loaded_at') }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -53,11 +50,7 @@ hinted as (
 
 final as (
 
-    select *
-    from hinted
-    {%- if scope.mode == 'append' %}
-    where {{ absent_from_this('hinted', ['phone_raw', 'region_hint']) }}
-    {%- endif %}
+    select * from hinted
 
 )
 

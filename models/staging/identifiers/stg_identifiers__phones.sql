@@ -1,24 +1,12 @@
 {# One row per distinct (raw phone, region hint), judged against the
-   blocklist and hashed. Incremental on DuckDB: a run adds the pairs the
-   parse table holds and this table does not yet (a removed file, or a
-   changed seed, macro or var, rebuilds it). #}
-{{ config(**incremental_chain_config(identifier_source_models('phone'))) }}
-{% set scope = incremental_scope() %}
+   blocklist and hashed. A table, rebuilt on every run from the parse
+   cache: its incremental path saved nothing measurable
+   (docs/incremental.md). #}
 with
-
-all_parsed as (
-
-    select * from {{ ref('stg_identifiers__phones_e164') }}
-
-),
 
 parsed as (
 
-    select *
-    from all_parsed
-    {%- if scope.mode == 'append' %}
-    where {{ absent_from_this('all_parsed', ['phone_raw', 'region_hint']) }}
-    {%- endif %}
+    select * from {{ ref('stg_identifiers__phones_e164') }}
 
 ),
 

@@ -1,18 +1,15 @@
 {# The flat meeting export names no meeting: its key is the file's first
    join (to the second, UTC) and who joined then (the least name hash),
    which depend on content only, so a re-upload gives the same key. Rows
-   that could not be loaded and waiting-room rows do not count. Incremental
-   on DuckDB: a run adds the files loaded since the last build. #}
-{{ config(**incremental_chain_config(['base_zoom__attendee_report_rows'])) }}
-{% set scope = incremental_scope() %}
+   that could not be loaded and waiting-room rows do not count. A table,
+   rebuilt on every run (docs/incremental.md). #}
 with
 
 joins as (
 
     select *
     from {{ ref('stg_zoom__typed_report_rows') }}
-    where {{ loaded_since_scope(scope) }}
-        and report_kind = 'meeting_participants_flat'
+    where report_kind = 'meeting_participants_flat'
         and load_error is null
         and not is_in_waiting_room
 
