@@ -111,6 +111,9 @@ def main(argv=None):
         say("push: set AMPLITUDE_API_KEY (the Amplitude project's API key), or use --dry-run")
         return 2
     signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C too, even when started in the background of a shell, which starts its children with SIGINT
+    # ignored (Python then keeps it ignored and the push would run to its end)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         _, output = read_profile(arguments.project_dir, os.environ.get("DBT_TARGET"))
         if output["type"] == "duckdb" and not arguments.dry_run:
