@@ -15,17 +15,19 @@
     the watermark; a parent in the chain (any model this one refs that is
     built with incremental_chain_config) by its generation, which a
     rebuild renews: its rebuild rebuilds this model. On engines other than
-    DuckDB these models are tables: always 'rebuild'. -#}
-{% macro incremental_scope() %}
+    DuckDB these models are tables: always 'rebuild'. `fingerprint` and
+    `parents`: this run's project_logic_fingerprint() and
+    incremental_parent_generations(), when the caller has them already. -#}
+{% macro incremental_scope(fingerprint=none, parents=none) %}
     {%- set rebuild = {'mode': 'rebuild', 'watermark': none} -%}
     {%- if not execute or target.type != 'duckdb' or not is_incremental() -%}
         {{ return(rebuild) }}
     {%- endif -%}
     {%- set state = incremental_scope_state(this) -%}
-    {%- if state is none or state.get('fingerprint') != project_logic_fingerprint() -%}
+    {%- if state is none or state.get('fingerprint') != (fingerprint or project_logic_fingerprint()) -%}
         {{ return(rebuild) }}
     {%- endif -%}
-    {%- if incremental_parent_generations() != state.get('parents') -%}
+    {%- if (parents if parents is not none else incremental_parent_generations()) != state.get('parents') -%}
         {{ return(rebuild) }}
     {%- endif -%}
     {%- set counted = run_query(
@@ -140,13 +142,15 @@
             'select cast(greatest(' ~ (maxima | join(', ')) ~ ') as varchar), '
             ~ incremental_scope_count_sql(none) ~ (mark_sql | join(''))
         ) -%}
-        {%- set scope = incremental_scope() -%}
+        {%- set fingerprint = project_logic_fingerprint() -%}
+        {%- set parents = incremental_parent_generations() -%}
+        {%- set scope = incremental_scope(fingerprint, parents) -%}
         {%- set state = {
-            'fingerprint': project_logic_fingerprint(),
+            'fingerprint': fingerprint,
             'generation': scope.state.generation
                 if scope.mode == 'append' and scope.state.get('generation')
                 else invocation_id,
-            'parents': incremental_parent_generations(),
+            'parents': parents,
             'watermark': found.columns[0].values()[0],
             'root_rows': found.columns[1].values()[0] | int,
         } -%}
