@@ -124,6 +124,19 @@ def check_model_size(model):
     return None
 
 
+# How a model reads a relation outside the DAG: by name, in SQL, or named in its config (a Python model).
+READS_BY_NAME = ("adapter.get_relation(", "last_build_relation(")
+
+
+def check_reads_only_the_dag(model):
+    """Every relation a model reads is a ref or source, or its own earlier rows ({{ this }})."""
+    named = [marker for marker in READS_BY_NAME if marker in (model.get("raw_code") or "")]
+    named += [f"config {key}" for key in model["config"] if key.endswith("_relation")]
+    if named:
+        return f"reads a relation by name ({', '.join(named)}): ref it, or keep the state in the model ({{{{ this }}}})"
+    return None
+
+
 RULES = {
     "primary_key": lambda model, tests: check_primary_key(model, tests),
     "description": lambda model, tests: check_description(model),
@@ -131,6 +144,7 @@ RULES = {
     "no_pii_outside_staging": lambda model, tests: check_no_pii_outside_staging(model),
     "exports_contracted": lambda model, tests: check_exports_contracted(model),
     "model_size": lambda model, tests: check_model_size(model),
+    "reads_only_the_dag": lambda model, tests: check_reads_only_the_dag(model),
 }
 
 

@@ -13,6 +13,23 @@ from test_exports_exactly_once import BOB_DEVICE, add_bob_signup_and_touch
 PLANTED_USER = "usr_planted"
 
 
+def plant_exported_identify(database, insert_id, user_id, device_id):
+    """A link exported by an earlier run: a row of the identifies export, and passed in the gate's ledger."""
+    execute(
+        database,
+        "insert into export_amplitude__identifies values "
+        "(?, '$identify', ?, ?, 1775000000000, null, '{\"$set\":{\"planted\":true}}', timestamp '2026-01-01')",
+        [insert_id, user_id, device_id],
+    )
+    execute(
+        database,
+        "insert into intermediate.int_amplitude__gated select 'identifies', insert_id, event_type, user_id, "
+        "device_id, time, event_properties, user_properties, null, null, update_time_column, update_time_column "
+        "from export_amplitude__identifies where insert_id = ?",
+        [insert_id],
+    )
+
+
 def sha256(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -26,13 +43,7 @@ def planted(tmp_path_factory):
     raw, variables = demo_copy(work)
     exports = variables["identity__export_path"]
     run_dbt(["build"], database, **variables)
-    execute(
-        database,
-        "insert into export_amplitude__identifies values "
-        "('planted-identify-0001', '$identify', ?, ?, 1775000000000, null, "
-        "'{\"$set\":{\"planted\":true}}', timestamp '2026-01-01 00:00:00')",
-        [PLANTED_USER, BOB_DEVICE],
-    )
+    plant_exported_identify(database, "planted-identify-0001", PLANTED_USER, BOB_DEVICE)
     add_bob_signup_and_touch(raw)
     result = run_dbt(["build"], database, **variables)
     return {"database": database, "variables": variables, "build": result}
@@ -235,3 +246,29 @@ def test_the_merge_safety_test_fails_an_insert_id_used_twice_in_the_events(plant
     assert sorted(failures) == sorted(
         (insert_id, "insert_id used twice across the export relations") for insert_id in {older_id, newest_id}
     )
+
+
+def test_an_erased_persons_held_rows_are_never_exported(tmp_path):
+    """Bob's rows are held (his device was exported with another user); then his email is erased. The held
+    rows are gone from the ledger and the review, and no later run exports them from what the gate held."""
+    database = tmp_path / "erased.duckdb"
+    raw, variables = demo_copy(tmp_path)
+    run_dbt(["build"], database, **variables)
+    plant_exported_identify(database, "planted-identify-0003", PLANTED_USER, BOB_DEVICE)
+    add_bob_signup_and_touch(raw)
+    run_dbt(["build"], database, **variables)
+    held = "select count(*) from intermediate.int_amplitude__gated where device_id = ? and hold_reason is not null"
+    assert query(database, held, [BOB_DEVICE]) == [(2,)]
+
+    requests = raw / "privacy" / "erasure_requests"
+    requests.mkdir(parents=True, exist_ok=True)
+    (requests / "2026-12-01.csv").write_text("requested_at,email\n2026-12-01T09:00:00Z,bob.martins@contoso.io\n")
+    run_dbt(["build"], database, **variables)
+    run_dbt(["build"], database, **variables)
+    for relation in [
+        "intermediate.int_amplitude__gated",
+        "export_amplitude__review",
+        "export_amplitude__events",
+        "export_amplitude__identifies",
+    ]:
+        assert query(database, f"select count(*) from {relation} where device_id = ?", [BOB_DEVICE]) == [(0,)], relation

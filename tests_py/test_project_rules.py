@@ -35,3 +35,13 @@ def test_a_model_over_the_line_limit_is_caught(manifest):
     limit = check_project.MAX_MODEL_LINES
     assert check_project.check_model_size(dict(model, raw_code="select 1\n" * limit)) is None
     assert check_project.check_model_size(dict(model, raw_code="select 1\n" * (limit + 1)))
+
+
+def test_a_model_reading_a_relation_by_name_is_caught(manifest):
+    model = next(iter(check_project.project_models(manifest)))
+    assert check_project.check_reads_only_the_dag(dict(model, raw_code="select * from {{ this }}")) is None
+    by_name = "{% set r = adapter.get_relation(database=none, schema='main', identifier='x') %}"
+    assert check_project.check_reads_only_the_dag(dict(model, raw_code=by_name))
+    assert check_project.check_reads_only_the_dag(dict(model, raw_code="{{ last_build_relation('x') }}"))
+    configured = dict(model, raw_code="", config=dict(model["config"], recorded_files_relation="main.x"))
+    assert check_project.check_reads_only_the_dag(configured)

@@ -1,42 +1,51 @@
-{# The rows of one export relation ('events' or 'identifies') that pass the
-   merge-safety gate this run, in the export contract's columns, stamped
-   with this run's load time; and, on DuckDB, the rows of export files this
-   database did not record, with their own load time. #}
+{# The rows of one export relation ('events' or 'identifies') the gate's
+   ledger passed and the relation does not hold yet, in the export
+   contract's columns: this run's, with this run's load time, and adopted
+   rows, with their file's. Every passed row not yet appended was judged at
+   or after the newest load time the relation holds, so a run whose append
+   failed after the gate is caught up by the next one. #}
 {% macro amplitude_export_rows(export_kind) -%}
-{%- set payload_columns = [
-    'insert_id', 'event_type', 'user_id', 'device_id', 'time',
-    'event_properties', 'user_properties',
-] -%}
+{#- a literal, so that the scan skips the ledger's older row groups -#}
+{%- set newest = none -%}
+{%- if is_incremental() and execute -%}
+    {%- set newest = run_query(
+        'select cast(max(update_time_column) as ' ~ dbt.type_string() ~ ') from ' ~ this
+    ).columns[0].values()[0] -%}
+{%- endif %}
 with
 
-gated as (
+passed as (
 
-    select * from {{ ref('int_amplitude__gated') }}
+    select gated.*
+    from {{ ref('int_amplitude__gated') }} as gated
+    where gated.export_kind = '{{ export_kind }}'
+        and gated.hold_reason is null
+    {%- if newest is not none %}
+        and gated._judged_at >= cast('{{ newest }}' as timestamp)
+    {%- endif %}
+    {%- if is_incremental() %}
+        and not exists (
+            select 1
+            from {{ this }} as exported
+            where exported.insert_id = gated.insert_id
+        )
+    {%- endif %}
 
 ),
 
 final as (
 
     select
-        {{ payload_columns | join(',\n        ') }},
-        {{ amplitude_update_time() }} as update_time_column
-
-    from gated
-    where export_kind = '{{ export_kind }}'
-        and hold_reason is null
-    {%- if target.type != 'spark' %}
-
-    union all
-
-    {#- rows of export files this database did not record, with their
-        file's load time (int_amplitude__adopted_rows) #}
-    select
-        {{ payload_columns | join(',\n        ') }},
+        insert_id,
+        event_type,
+        user_id,
+        device_id,
+        time, -- noqa: RF04
+        event_properties,
+        user_properties,
         update_time_column
 
-    from {{ ref('int_amplitude__adopted_rows') }}
-    where export_kind = '{{ export_kind }}'
-    {%- endif %}
+    from passed
 
 )
 

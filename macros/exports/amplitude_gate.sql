@@ -6,25 +6,25 @@
    - a device_id already exported with another user_id (identifies and
      events carrying a user_id both link), or given two user_ids by the rows
      of this run (both kinds; rows failing a per-row rule do not count).
-   `events_relation` / `identifies_relation` are the export relations built
-   so far, or none before their first run. Evaluated once per run by
-   int_amplitude__gated, which both exports and the review read.
+   `previous`: the gate's ledger as earlier runs left it (its passed rows are
+   what was exported), or none before the first run. Evaluated once per run
+   by int_amplitude__gated, which both exports and the review read.
    `since` (from amplitude_gate_since): when set, the event candidates are
    only the touches int_touches_resolved wrote after since.marker, plus the
-   events `previous` (the gate's last result) held back (since.held_only)
-   or all of them: every other touch was judged by an earlier run and
-   exported then, or was no candidate and has not changed.
+   events the last run held back: every other touch was judged by an earlier
+   run and exported then, or was no candidate and has not changed.
    `adopted`: int_amplitude__adopted_rows when it holds rows (files of the
-   export folder this database did not record), else none; its rows count as
-   exported, in their own relation. #}
-{% macro amplitude_gate(events_relation, identifies_relation, previous=none, since=none, adopted=none) -%}
+   export folder this database did not record), else none; its rows the
+   ledger does not hold count as exported, and are added to it as passed,
+   with their file's load time. #}
+{% macro amplitude_gate(previous=none, since=none, adopted=none) -%}
 {#- The candidates not yet exported in their own relation, as a subquery
     each reader inlines: DuckDB then reads only the columns a reader uses.
     A CTE read twice is materialized whole, every candidate's properties
     held in memory at once (it spilled at 10M rows). Once something was
     exported, the anti-join against it runs once, on narrow keys
     (pending_keys), and each reader keeps the candidates those keys name. -#}
-{%- set has_exports = events_relation is not none or identifies_relation is not none or adopted is not none -%}
+{%- set has_exports = previous is not none or adopted is not none -%}
 {%- set wide = 'insert_id, event_type, user_id, device_id, time, event_properties, user_properties, person_id' -%}
 {%- set event_candidates = {} -%}
 {%- for width, columns in [('wide', wide), ('narrow', 'insert_id')] -%}
@@ -41,9 +41,7 @@
             select 'events' as export_kind, {{ columns }}
             from {{ previous }} as carried
             where carried.export_kind = 'events'
-                {%- if since.held_only %}
                 and carried.hold_reason is not null
-                {%- endif %}
                 and carried.insert_id not in (
                     select insert_id
                     from {{ ref('int_amplitude__event_candidates') }}
@@ -77,12 +75,13 @@
 {%- for width, columns in [('narrow', 'insert_id'), ('wide', 'insert_id, user_id, device_id')] -%}
     {%- set sql -%}
         (
-            {% for kind, relation in [('events', events_relation), ('identifies', identifies_relation)] if relation is not none -%}
-            select '{{ kind }}' as export_kind, {{ columns }} from {{ relation }}
+            {% if previous is not none -%}
+            select export_kind, {{ columns }} from {{ previous }}
+            where hold_reason is null
             union all
-            {% endfor -%}
+            {% endif -%}
             {% if adopted is not none -%}
-            select export_kind, {{ columns }} from {{ adopted }}
+            select export_kind, {{ columns }} from adopted_new
             union all
             {% endif -%}
             select
@@ -96,6 +95,24 @@
     {%- do exported_all.update({width: sql}) -%}
 {%- endfor -%}
 with
+{% if adopted is not none %}
+{#- the adopted rows the ledger does not hold yet (few, usually none) -#}
+adopted_new as (
+
+    select adopted.*
+    from {{ adopted }} as adopted
+    {%- if previous is not none %}
+    where not exists (
+        select 1
+        from {{ previous }} as exported
+        where exported.hold_reason is null
+            and exported.export_kind = adopted.export_kind
+            and exported.insert_id = adopted.insert_id
+    )
+    {%- endif %}
+
+),
+{% endif %}
 {% if has_exports %}
 pending_keys as (
 
@@ -212,9 +229,31 @@ final as (
                         and valid_links.user_id <> row_checked.user_id
                 ) then 'device_id would be linked to two user_ids in this run'
             end
-        ) as hold_reason
+        ) as hold_reason,
+        {{ amplitude_update_time() }} as update_time_column,
+        {{ amplitude_update_time() }} as _judged_at
 
     from row_checked
+    {%- if adopted is not none %}
+
+    union all
+
+    select
+        export_kind,
+        insert_id,
+        event_type,
+        user_id,
+        device_id,
+        time,
+        event_properties,
+        user_properties,
+        cast(null as {{ dbt.type_string() }}) as person_id,
+        cast(null as {{ dbt.type_string() }}) as hold_reason,
+        update_time_column,
+        {{ amplitude_update_time() }} as _judged_at
+
+    from adopted_new
+    {%- endif %}
 
 )
 

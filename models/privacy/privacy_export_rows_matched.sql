@@ -5,7 +5,7 @@
    it) or whose user_id it is: the rows privacy_erased_export_rows records.
    Read by name, before this run rebuilds them: the touches as the last run
    left them (int_touches_unioned, the only place a touch's hashes and its
-   touch_id meet) and the export relations. Ephemeral: it is part of that
+   touch_id meet) and the gate's ledger. Ephemeral: it is part of that
    model's statement, before its post-hook deletes the rows. #}
 {%- set touches = last_build_relation('int_touches_unioned') %}
 with
@@ -39,34 +39,33 @@ erased_touches as (
 
 ),
 
-{# Rows `make push` sent are rows of these relations (the push reads
-   them and its ledger keeps only export_kind and insert_id), so matching
-   the relations covers them too; a row deleted here is never pushed. #}
+{# What was exported is what the gate's ledger passed (the export relations
+   append its passed rows; `make push` sends rows of those relations), so
+   matching the ledger covers them all, and a row deleted here is never
+   appended, pushed or counted as exported again. #}
+{%- set ledger = last_build_relation('int_amplitude__gated') %}
 exported as (
 
-    {% for kind in ['events', 'identifies'] %}
-    {% set relation = last_build_relation('export_amplitude__' ~ kind) %}
-    {% if relation is not none %}
+    {% if ledger is not none %}
     select
-        '{{ kind }}' as export_kind,
+        export_kind,
         insert_id,
         device_id,
         user_id,
         update_time_column
 
-    from {{ relation }}
-    where {{ 'true' if erasure_has_tombstones() else 'false' }}
+    from {{ ledger }}
+    where hold_reason is null
+        and {{ 'true' if erasure_has_tombstones() else 'false' }}
     {% else %}
     select
-        '{{ kind }}' as export_kind,
+        cast(null as varchar) as export_kind,
         cast(null as varchar) as insert_id, -- noqa: RF04
         cast(null as varchar) as device_id,
         cast(null as varchar) as user_id,
         cast(null as timestamp) as update_time_column
     where false
     {% endif %}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
 
 ),
 

@@ -1,18 +1,10 @@
 {# One row per exported row of a file in the export folder that this database
-   does not record (int_amplitude__export_folder checked it whole), and that
-   its export relation does not hold yet: rows a run delivered whose database
-   was then lost or replaced by an older copy. They count as exported: the
-   gate judges every candidate against them, and the export relations append
-   them with the load time of their file's name, so the next files continue
-   from there and no insert_id is written twice. The export relations are
-   read by name, as the gate reads them: their state before this run. #}
-{%- set exported = {} -%}
-{%- for kind in ['events', 'identifies'] -%}
-    {%- do exported.update({kind: adapter.get_relation(
-        database=target.database, schema=target.schema,
-        identifier='export_amplitude__' ~ kind
-    ) if execute else none}) -%}
-{%- endfor %}
+   does not record (int_amplitude__export_folder checked it whole): rows a run
+   delivered whose database was then lost or replaced by an older copy. The
+   gate adds those its ledger does not hold as exported, with the load time
+   of their file's name, and judges every candidate against them; the export
+   relations append them, so the next files continue from there and no
+   insert_id is written twice. #}
 with
 
 export_files as (
@@ -26,25 +18,6 @@ export_files as (
 file_rows as (
 
     {{ amplitude_unrecorded_file_rows_sql() }}
-
-),
-
-already_exported as (
-
-    {%- for kind, relation in exported.items() if relation is not none %}
-
-    select
-        '{{ kind }}' as export_kind,
-        insert_id
-    from {{ relation }}
-
-    union all
-    {%- endfor %}
-
-    select
-        null::varchar as export_kind,
-        null::varchar as insert_id -- noqa: RF04
-    where false
 
 ),
 
@@ -74,10 +47,6 @@ adopted as (
     from file_rows
     inner join export_files
         on file_rows.filename = export_files.file_path
-    left join already_exported
-        on export_files.export_kind = already_exported.export_kind
-        and file_rows.insert_id = already_exported.insert_id
-    where already_exported.insert_id is null
 
 ),
 

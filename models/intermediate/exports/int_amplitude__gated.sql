@@ -1,27 +1,31 @@
-{# One row per export candidate not yet exported, with the merge-safety
-   gate's verdict (hold_reason null = export it). Judged once per run, here,
-   against what earlier runs exported; the two export relations append the
-   rows that pass and export_amplitude__review lists the rest. The export
-   relations are read by name: a ref would be a cycle, and their state
-   before this run is exactly what the gate must see. After the first
-   export, a run judges only the touches written since the last run and
-   what that run left pending (amplitude_gate_since). #}
-{{ config(post_hook=['{{ amplitude_gate_commit() }}']) }}
+{# The export ledger: every export candidate the merge-safety gate judged,
+   with its verdict (hold_reason null = export it). A passed row stays for
+   good: it is what the gate judges later candidates against, read here as
+   this model's own earlier rows, so no export relation is read. The held
+   rows are judged again by the next run; on DuckDB only the last run's are
+   kept (amplitude_gate_commit). The two export relations append the passed
+   rows, export_amplitude__review lists the held ones. After the first run,
+   a run judges only the touches written since the last run and the rows it
+   held (amplitude_gate_since). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail',
+    post_hook=['{{ amplitude_gate_commit() }}'],
+) }}
 {# the marker of the touches written since the last run is read here #}
 -- depends_on: {{ ref('int_touches_resolved') }}
 {# nothing is exported while a file lost most of its rows (its post-hook) #}
 -- depends_on: {{ ref('quarantined_files') }}
-{%- set exported = {} -%}
-{%- for name in ['export_amplitude__events', 'export_amplitude__identifies'] -%}
-    {%- do exported.update({name: adapter.get_relation(
-        database=target.database, schema=target.schema, identifier=name
-    ) if execute else none}) -%}
-{%- endfor %}
+{%- set previous = this if is_incremental() else none -%}
 
 {#- rows of export files this database did not record count as exported
-    (the export folder is the ledger; DuckDB only) -#}
+    (the export folder is the ledger of last resort; DuckDB only) -#}
 {%- set adopted = none -%}
 {%- if target.type != 'spark' %}
+{# after an erasure every candidate is judged again (amplitude_gate_since) #}
+-- depends_on: {{ ref('privacy_erasure_tombstones') }}
 -- depends_on: {{ ref('int_amplitude__adopted_rows') }}
 {%- set adopted_rows = load_relation(ref('int_amplitude__adopted_rows'))
     if execute else none -%}
@@ -32,14 +36,4 @@
 {%- endif -%}
 {%- endif %}
 
-{%- set previous = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier=this.identifier
-) if execute else none %}
-
-{{ amplitude_gate(
-    exported['export_amplitude__events'],
-    exported['export_amplitude__identifies'],
-    previous,
-    amplitude_gate_since(previous, exported['export_amplitude__events']),
-    adopted,
-) }}
+{{ amplitude_gate(previous, amplitude_gate_since(previous), adopted) }}
