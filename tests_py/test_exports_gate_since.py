@@ -58,7 +58,7 @@ def move_gate_marker(database, marker):
 
 def gate_read_since(database):
     """Whether the gate's last compiled SQL read only the touches written since a marker."""
-    compiled = next((database.parent / "dbt_target" / "run").rglob("int_amplitude__gated.sql"))
+    compiled = next((database.parent / "dbt_target" / "compiled").rglob("int_amplitude__gated.sql"))
     return "_resolved_at >" in compiled.read_text()
 
 
