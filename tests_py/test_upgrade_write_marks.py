@@ -63,3 +63,20 @@ def test_the_next_run_exports_the_new_call_once(upgraded):
     assert upgraded["next"].returncode == 0, upgraded["next"].stdout[-3000:]
     before, after = upgraded["exported"]
     assert after == before + 1
+
+
+def test_a_table_from_before_a_compared_column_is_written_whole(built_demo_copy):
+    """int_identifiers_clustered compares each row with the table's to write only the changed ones: a table
+    built before one of the compared columns existed (hash_version) is written whole, not compared."""
+    database, raw, variables = built_demo_copy
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute("alter table intermediate.int_identifiers_clustered drop column hash_version")
+    finally:
+        connection.close()
+    add_new_call_file(raw)
+    result = run_dbt(["build"], database, check=False, **variables)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert query(
+        database, "select count(*) from intermediate.int_identifiers_clustered where hash_version is null"
+    ) == [(0,)]

@@ -1,6 +1,7 @@
 {#- The select that ends int_identifiers_clustered: the rows of `final` (a
     CTE holding every identifier) the run writes. All of them in a rebuild,
-    and once to a table from before the marks existed. Otherwise only the
+    and once to a table from before the marks or one of `compared_columns`
+    existed (on_schema_change adds it, empty, in this run). Otherwise only the
     identifiers new or whose row differs from the table's in one of
     `compared_columns`, and _person_changed_at keeps the table's mark while
     the identifier's person, device_id and user_id are unchanged: so
@@ -8,8 +9,12 @@
     moved, not of every shared phone whose counts (in its shared_reason)
     moved. -#}
 {% macro clustered_identifiers_to_write(final, compared_columns) %}
-    {%- if incremental_has_column('_clustered_at')
-        and incremental_has_column('_person_changed_at') %}
+    {%- set missing = [] -%}
+    {%- for column in ['_clustered_at', '_person_changed_at'] + compared_columns
+        if not incremental_has_column(column) -%}
+        {%- do missing.append(column) -%}
+    {%- endfor -%}
+    {%- if not missing %}
 select
     {{ final }}.* exclude (_person_changed_at),
     case
