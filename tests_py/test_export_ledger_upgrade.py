@@ -2,12 +2,17 @@
 export relations for what was exported) is upgraded by its next build: the ledger starts with every exported
 row as passed, and nothing already exported is exported again."""
 
+import pytest
+
 from conftest import execute, query, run_dbt
 from test_exports_exactly_once import NEW_CALLER_DEVICE, add_new_call_file
 
 GATED = "intermediate.int_amplitude__gated"
 OLD_COLUMNS = "export_kind, insert_id, event_type, user_id, device_id, time, event_properties, user_properties, " \
     "person_id, hold_reason"
+
+# the upgrade scenario: builds of a copied demo (make test-slow)
+pytestmark = pytest.mark.slow
 
 
 def exported(database):

@@ -65,6 +65,7 @@ def test_the_next_run_exports_the_new_call_once(upgraded):
     assert after == before + 1
 
 
+@pytest.mark.slow  # the upgrade scenario: builds of a copied demo
 def test_a_table_from_before_a_compared_column_is_written_whole(built_demo_copy):
     """int_identifiers_clustered compares each row with the table's to write only the changed ones: a table
     built before one of the compared columns existed (hash_version) is written whole, not compared."""
